@@ -1,0 +1,193 @@
+/* daemon.c - wires configuration to the VRRP runtime; reload and stop. */
+#include "core/daemon.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+#define STOP_MARGIN_MS 1000
+
+int conf_syslog_level(enum conf_log_level l)
+{
+	static const int map[] = { LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
+
+	return (unsigned)l < sizeof(map) / sizeof(map[0]) ? map[l] : LOG_INFO;
+}
+
+/* Runs from a zero-delay timer rather than inside the instance's own
+ * callback chain, so an instance is never freed under its caller. */
+static void reap_cb(struct loop *l, struct loop_timer *t, void *arg)
+{
+	struct daemon *d = arg;
+	struct vrrp_inst *in = d->rt.insts, *next;
+
+	for (; in; in = next) {
+		next = in->next;
+		if (in->stopped && (in->removing || d->stopping))
+			vrrp_inst_destroy(in);
+	}
+	if (d->stopping && !d->rt.insts)
+		loop_stop(l);
+}
+
+static void on_stopped(struct vrrp_rt *rt, void *arg)
+{
+	struct daemon *d = arg;
+
+	loop_timer_arm(d->loop, &d->reap_timer, loop_now(d->loop));
+}
+
+static void stop_timeout_cb(struct loop *l, struct loop_timer *t, void *arg)
+{
+	log_warnx("stop: instances did not finish in time, exiting");
+	loop_stop(l);
+}
+
+static void apply_global(struct daemon *d)
+{
+	if (d->log_level_override < 0)
+		log_set_level(conf_syslog_level(d->conf.global.log_level));
+}
+
+/* Create every instance of c that is not running yet; all or nothing. */
+static int create_new(struct daemon *d, const struct conf *c, struct vrrp_inst **made,
+		      char *err, size_t errlen)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->n_vrrp; i++) {
+		const struct conf_vrrp *v = &c->vrrp[i];
+
+		made[i] = NULL;
+		if (vrrp_inst_find(&d->rt, v->ifname, v->vrid, v->family))
+			continue;
+		made[i] = vrrp_inst_create(&d->rt, v, err, errlen);
+		if (!made[i]) {
+			for (size_t k = 0; k < i; k++)
+				if (made[k])
+					vrrp_inst_destroy(made[k]);
+			return -1;
+		}
+		n++;
+	}
+	return (int)n;
+}
+
+int daemon_init(struct daemon *d, struct loop *l, struct conf *c,
+		char *err, size_t errlen)
+{
+	struct vrrp_inst **made;
+
+	d->loop = l;
+	d->conf = *c;
+	memset(c, 0, sizeof(*c));
+	loop_timer_init(&d->reap_timer, reap_cb, d);
+	loop_timer_init(&d->stop_timer, stop_timeout_cb, d);
+	apply_global(d);
+	if (vrrp_rt_init(&d->rt, l, err, errlen) < 0)
+		return -1;
+	d->rt.on_stopped = on_stopped;
+	d->rt.arg = d;
+	made = calloc(d->conf.n_vrrp + 1, sizeof(*made));
+	if (!made || create_new(d, &d->conf, made, err, errlen) < 0) {
+		free(made);
+		return -1;
+	}
+	d->ctl = control_open(l, d->conf.global.control_socket, daemon_command, d,
+			      err, errlen);
+	if (!d->ctl) {
+		free(made);
+		return -1;
+	}
+	for (size_t i = 0; i < d->conf.n_vrrp; i++)
+		vrrp_inst_start(made[i]);
+	free(made);
+	return 0;
+}
+
+static bool in_conf(const struct conf *c, const struct vrrp_inst *in)
+{
+	for (size_t i = 0; i < c->n_vrrp; i++)
+		if (c->vrrp[i].vrid == in->conf.vrid &&
+		    c->vrrp[i].family == in->conf.family &&
+		    strcmp(c->vrrp[i].ifname, in->conf.ifname) == 0)
+			return true;
+	return false;
+}
+
+int daemon_reload(struct daemon *d, char *err, size_t errlen)
+{
+	struct conf nc;
+	struct vrrp_inst **made;
+
+	if (d->stopping) {
+		snprintf(err, errlen, "stopping");
+		return -1;
+	}
+	if (conf_read(d->conf.path, &nc, err, errlen) < 0)
+		goto refuse;
+	made = calloc(nc.n_vrrp + 1, sizeof(*made));
+	if (!made || create_new(d, &nc, made, err, errlen) < 0) {
+		free(made);
+		conf_free(&nc);
+		goto refuse;
+	}
+	if (strcmp(nc.global.control_socket, d->conf.global.control_socket))
+		log_warnx("reload: control_socket changes need a restart");
+	/* the whole new configuration is accepted from here on */
+	for (struct vrrp_inst *in = d->rt.insts; in; in = in->next)
+		if (!in_conf(&nc, in) && !in->removing) {
+			in->removing = true;
+			VLOG(LOG_NOTICE, in, "removed by reload");
+			vrrp_inst_shutdown(in);
+		}
+	for (size_t i = 0; i < nc.n_vrrp; i++) {
+		struct conf_vrrp *v = &nc.vrrp[i];
+
+		if (made[i])
+			vrrp_inst_start(made[i]);
+		else
+			vrrp_inst_reconfigure(vrrp_inst_find(&d->rt, v->ifname, v->vrid, v->family), v);
+	}
+	free(made);
+	conf_free(&d->conf);
+	d->conf = nc;
+	apply_global(d);
+	log_notice("reload: %s applied", d->conf.path);
+	return 0;
+refuse:
+	log_errx("reload refused, keeping the running configuration: %s", err);
+	return -1;
+}
+
+void daemon_stop(struct daemon *d)
+{
+	uint32_t longest = 0;
+
+	if (d->stopping) {
+		log_notice("stop: already stopping");
+		return;
+	}
+	d->stopping = true;
+	log_notice("stop: handing over");
+	for (struct vrrp_inst *in = d->rt.insts; in; in = in->next)
+		if (in->conf.handover_ms > longest)
+			longest = in->conf.handover_ms;
+	loop_timer_arm(d->loop, &d->stop_timer, loop_now(d->loop) + longest + STOP_MARGIN_MS);
+	for (struct vrrp_inst *in = d->rt.insts; in; in = in->next)
+		vrrp_inst_shutdown(in);
+	loop_timer_arm(d->loop, &d->reap_timer, loop_now(d->loop));
+}
+
+void daemon_free(struct daemon *d)
+{
+	loop_timer_cancel(d->loop, &d->reap_timer);
+	loop_timer_cancel(d->loop, &d->stop_timer);
+	control_close(d->ctl);
+	d->ctl = NULL;
+	vrrp_rt_free(&d->rt);
+	conf_free(&d->conf);
+}

@@ -1,0 +1,163 @@
+/* main.c - tandemd: options, config test, daemonize, run the loop. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "core/daemon.h"
+#include "core/log.h"
+#include "core/loop.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+struct opts {
+	const char *file;
+	bool foreground, test;
+	int level; /* -1: from the config */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: tandemd [-n] [-t] [-l LEVEL] [-f FILE]\n"
+		   "  -f FILE   configuration (default " SYSCONFDIR "/tandem/tandem.conf)\n"
+		   "  -n        stay in the foreground, log to stderr\n"
+		   "  -t        test the configuration and exit\n"
+		   "  -l LEVEL  err|warning|notice|info|debug (overrides log_level)\n");
+}
+
+static int parse_level(const char *s)
+{
+	static const char *const names[] = { "err", "warning", "notice", "info", "debug" };
+
+	for (int i = 0; i < 5; i++)
+		if (strcmp(s, names[i]) == 0)
+			return conf_syslog_level((enum conf_log_level)i);
+	return -1;
+}
+
+static void parse_opts(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	o->file = SYSCONFDIR "/tandem/tandem.conf";
+	o->level = -1;
+	while ((c = getopt(argc, argv, "f:ntl:hV")) != -1) {
+		switch (c) {
+		case 'f': o->file = optarg; break;
+		case 'n': o->foreground = true; break;
+		case 't': o->test = true; break;
+		case 'l':
+			o->level = parse_level(optarg);
+			if (o->level < 0) {
+				fprintf(stderr, "tandemd: unknown log level '%s'\n", optarg);
+				exit(2);
+			}
+			break;
+		case 'V': puts("tandemd " PACKAGE_VERSION); exit(0);
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		exit(2);
+	}
+}
+
+static void daemonize(void)
+{
+	int fd;
+
+	if (daemon(0, 1) < 0)
+		fatal("daemon");
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+}
+
+static void write_pid(const char *path)
+{
+	FILE *f;
+
+	if (!path[0])
+		return;
+	f = fopen(path, "we");
+	if (!f) {
+		log_warn("pid file %s", path);
+		return;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+}
+
+static void on_signal(struct loop *l, int signo, void *arg)
+{
+	struct daemon *d = arg;
+	char err[CONF_ERR_MAX];
+
+	if (signo == SIGHUP) {
+		log_notice("SIGHUP: reloading");
+		daemon_reload(d, err, sizeof(err));
+	} else {
+		log_notice("%s: stopping", strsignal(signo));
+		daemon_stop(d);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, 0 };
+	struct opts o = { 0 };
+	struct conf c;
+	struct daemon d = { 0 };
+	struct loop *l;
+	char err[CONF_ERR_MAX];
+
+	parse_opts(argc, argv, &o);
+	if (conf_read(o.file, &c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (o.test) {
+		printf("%s: configuration ok (%zu VRRP instances)\n", o.file, c.n_vrrp);
+		conf_free(&c);
+		return 0;
+	}
+	log_init("tandemd", o.level >= 0 ? o.level : conf_syslog_level(c.global.log_level),
+		 o.foreground, !o.foreground || c.global.syslog);
+	if (!o.foreground)
+		daemonize();
+	signal(SIGPIPE, SIG_IGN);
+	l = loop_new();
+	if (!l || loop_signals(l, sigs, on_signal, &d) < 0)
+		fatal("event loop");
+	d.log_level_override = o.level;
+	if (daemon_init(&d, l, &c, err, sizeof(err)) < 0) {
+		log_errx("%s", err);
+		daemon_free(&d);
+		return 1;
+	}
+	write_pid(d.conf.global.pid_file);
+	log_notice("tandemd %s started (%s)", PACKAGE_VERSION, d.conf.path);
+	loop_run(l);
+	log_notice("tandemd stopped");
+	if (d.conf.global.pid_file[0])
+		unlink(d.conf.global.pid_file);
+	daemon_free(&d);
+	loop_free(l);
+	return 0;
+}
