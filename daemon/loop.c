@@ -1,7 +1,7 @@
 /* loop.c - single-threaded event loop after redis ae.c: epoll for fds, a
  * binary heap for timers (ae.c keeps a list and admits it is O(n)), and a
  * signalfd so signals arrive as ordinary events instead of in handlers. */
-#include "core/loop.h"
+#include "daemon/loop.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "daemon/log.h"
 
 #define LOOP_MAX_EVENTS 64
 

@@ -7,8 +7,8 @@
 #include <stddef.h>
 
 #include "conf/conf.h"
-#include "core/control.h"
-#include "core/loop.h"
+#include "daemon/control.h"
+#include "daemon/loop.h"
 #include "vrrp/vrrp_inst.h"
 
 struct daemon {
@@ -31,7 +31,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen);
 void daemon_stop(struct daemon *d);
 void daemon_free(struct daemon *d);
 
-/* core/commands.c: the control socket's commands */
+/* daemon/commands.c: the control socket's commands */
 void daemon_command(const char *line, struct ctl_reply *r, void *arg);
 
 int conf_syslog_level(enum conf_log_level l);

@@ -1,12 +1,12 @@
 /* daemon.c - wires configuration to the VRRP runtime; reload and stop. */
-#include "core/daemon.h"
+#include "daemon/daemon.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
+#include "daemon/log.h"
 
 #define STOP_MARGIN_MS 1000
 

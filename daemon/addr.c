@@ -1,5 +1,5 @@
 /* addr.c - helpers for struct addr. */
-#include "core/addr.h"
+#include "daemon/addr.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

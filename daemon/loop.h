@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/epoll.h>
 
-#include "core/timerheap.h"
+#include "daemon/timerheap.h"
 
 struct loop;
 struct loop_timer;

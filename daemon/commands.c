@@ -1,6 +1,6 @@
 /* commands.c - what the control socket answers. The words are the same as
  * in the logs (state names, drop reasons). */
-#include "core/daemon.h"
+#include "daemon/daemon.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* control.c - UNIX stream control socket on the event loop. Requests and
  * replies are small; reading and writing never block the loop. */
-#include "core/control.h"
+#include "daemon/control.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,8 +12,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/loop.h"
+#include "daemon/log.h"
+#include "daemon/loop.h"
 
 #define CTL_LINE_MAX 1024
 

@@ -4,7 +4,7 @@
  * th_set(), so nodes with equal deadlines come out in the order they were
  * (re)armed. Every node knows its slot, which makes remove and re-key
  * O(log n) without searching. */
-#include "core/timerheap.h"
+#include "daemon/timerheap.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  *
  * stderr lines are "YYYY-MM-DD HH:MM:SS.mmm LEVEL message" in wall-clock
  * time with milliseconds: the failover demo reads timings from them. */
-#include "core/log.h"
+#include "daemon/log.h"
 
 #include <errno.h>
 #include <stdarg.h>

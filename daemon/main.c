@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
-#include "core/daemon.h"
-#include "core/log.h"
-#include "core/loop.h"
+#include "daemon/daemon.h"
+#include "daemon/log.h"
+#include "daemon/loop.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
