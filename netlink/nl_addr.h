@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/addr.h"
+#include "daemon/addr.h"
 
 enum nl_addr_op { NL_ADDR_ADD, NL_ADDR_DEL };
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/addr.h"
+#include "daemon/addr.h"
 
 struct nl_ifinfo {
 	int ifindex;

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/addr.h"
+#include "daemon/addr.h"
 
 enum vrrp_state {
 	VRRP_INIT,    /* §6.4.1 Initialize; also "stopped" */

@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 #include "conf/conf.h"
-#include "core/loop.h"
-#include "core/log.h"
+#include "daemon/loop.h"
+#include "daemon/log.h"
 #include "vrrp/vrrp_fsm.h"
 #include "vrrp/vrrp_pkt.h"
 

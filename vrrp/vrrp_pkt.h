@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/addr.h"
+#include "daemon/addr.h"
 
 #define VRRP_PROTO 112
 #define VRRP_TTL 255

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "daemon/log.h"
 
 #define VRRP_GROUP4 "224.0.0.18" /* RFC 5798 §5.1.1.2 */
 #define VRRP_GROUP6 "ff02::12"   /* RFC 5798 §5.1.2.2 */

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "core/addr.h"
+#include "daemon/addr.h"
 #include "vrrp/vrrp_pkt.h"
 
 /* Open a non-blocking raw socket for VRRP on ifindex/ifname: bound to the

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/loop.h"
+#include "daemon/loop.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "core/addr.h"
+#include "daemon/addr.h"
 #include "netlink/nl_addr.h"
 
 #define ADD_FLAGS (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE)

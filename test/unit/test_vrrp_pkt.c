@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "core/addr.h"
+#include "daemon/addr.h"
 #include "vrrp/vrrp_pkt.h"
 
 /* A byte array and its compiler-computed length. */
