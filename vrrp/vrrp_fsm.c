@@ -13,6 +13,7 @@ static const char *const state_names[VRRP_STATE_MAX] = {
 };
 static const char *const event_names[VRRP_EV_MAX] = {
 	"startup", "timer", "advert", "shutdown", "fault", "fault-clear", "priority",
+	"group-master", "group-backup",
 };
 static const char *const action_names[VRRP_ACT_MAX] = {
 	"send-advert", "add-vips", "del-vips", "announce", "stopped",
@@ -64,9 +65,11 @@ static void act(struct vrrp_actions *out, enum vrrp_action_type t, uint8_t prio)
 	}
 }
 
+/* The owner flag comes from the configured priority: tracking never makes
+ * an instance the owner, nor takes ownership away (§6.4.1). */
 static bool is_owner(const struct vrrp_params *p)
 {
-	return p->priority == 255;
+	return p->owner;
 }
 
 typedef enum vrrp_state (*fsm_handler)(const struct vrrp_params *,
@@ -222,6 +225,11 @@ static enum vrrp_state h_master_advert(const struct vrrp_params *p,
 	out->why = ev->adv_priority > p->priority ?
 		   "higher priority advert" :
 		   "equal priority, higher primary address";
+	/* keepalived's vrrp_higher_prio_send_advert: after a partition heals
+	 * the other master hears our priority at once. One advert per
+	 * transition, so a stream of adverts cannot make us send more. */
+	if (p->higher_prio_send_advert)
+		act(out, VRRP_ACT_SEND_ADVERT, p->priority);
 	if (p->version == 3)
 		f->master_adver_int_ms = ev->adv_int_ms;
 	f->timer_at = now + vrrp_master_down_ms(p, f->master_adver_int_ms);
@@ -290,13 +298,38 @@ static enum vrrp_state h_master_priority(const struct vrrp_params *p,
 	return h_master_timer(p, f, ev, now, out);
 }
 
+/* Sync group: the other members are ready to take over too (their
+ * Master_Down_Timers ran out), so this one transitions with them. */
+static enum vrrp_state h_group_master(const struct vrrp_params *p,
+				      struct vrrp_fsm *f,
+				      const struct vrrp_event *ev, uint64_t now,
+				      struct vrrp_actions *out)
+{
+	out->why = "sync group";
+	return become_master(p, f, now, out);
+}
+
+/* Sync group: a member yielded to another router, so this one yields too
+ * and waits for the other router's adverts like after §6.4.3. */
+static enum vrrp_state h_group_backup(const struct vrrp_params *p,
+				      struct vrrp_fsm *f,
+				      const struct vrrp_event *ev, uint64_t now,
+				      struct vrrp_actions *out)
+{
+	out->why = "sync group";
+	if (!is_owner(p))
+		act(out, VRRP_ACT_DEL_VIPS, 0);
+	f->timer_at = now + vrrp_master_down_ms(p, f->master_adver_int_ms);
+	return VRRP_BACKUP;
+}
+
 static const fsm_handler table[VRRP_STATE_MAX][VRRP_EV_MAX] = {
-	/*                startup       timer           advert           shutdown           fault           fault-clear    priority */
-	[VRRP_INIT]    = { h_initialize, h_ignore,       h_ignore,        h_stop,            h_fault,        h_ignore,      h_ignore },
-	[VRRP_BACKUP]  = { h_ignore,     h_backup_timer, h_backup_advert, h_stop,            h_fault,        h_ignore,      h_ignore },
-	[VRRP_MASTER]  = { h_ignore,     h_master_timer, h_master_advert, h_master_shutdown, h_master_fault, h_ignore,      h_master_priority },
-	[VRRP_FAULT]   = { h_ignore,     h_ignore,       h_ignore,        h_stop,            h_ignore,       h_initialize,  h_ignore },
-	[VRRP_LEAVING] = { h_ignore,     h_leave_done,   h_leave_done,    h_ignore,          h_leave_done,   h_ignore,      h_ignore },
+	/*                startup       timer           advert           shutdown           fault           fault-clear    priority           group-master    group-backup */
+	[VRRP_INIT]    = { h_initialize, h_ignore,       h_ignore,        h_stop,            h_fault,        h_ignore,      h_ignore,          h_ignore,       h_ignore },
+	[VRRP_BACKUP]  = { h_ignore,     h_backup_timer, h_backup_advert, h_stop,            h_fault,        h_ignore,      h_ignore,          h_group_master, h_ignore },
+	[VRRP_MASTER]  = { h_ignore,     h_master_timer, h_master_advert, h_master_shutdown, h_master_fault, h_ignore,      h_master_priority, h_ignore,       h_group_backup },
+	[VRRP_FAULT]   = { h_ignore,     h_ignore,       h_ignore,        h_stop,            h_ignore,       h_initialize,  h_ignore,          h_ignore,       h_ignore },
+	[VRRP_LEAVING] = { h_ignore,     h_leave_done,   h_leave_done,    h_ignore,          h_leave_done,   h_ignore,      h_ignore,          h_ignore,       h_ignore },
 };
 
 enum vrrp_state vrrp_fsm_step(const struct vrrp_params *p, struct vrrp_fsm *f,

@@ -29,6 +29,8 @@ enum vrrp_event_type {
 	VRRP_EV_FAULT,       /* interface lost carrier, tracked item failed */
 	VRRP_EV_FAULT_CLEAR, /* all clear again: re-initialize */
 	VRRP_EV_PRIORITY,    /* params->priority changed (tracking, reload) */
+	VRRP_EV_GROUP_MASTER,/* sync group: every member is ready to be master */
+	VRRP_EV_GROUP_BACKUP,/* sync group: a member went back to Backup */
 	VRRP_EV_MAX
 };
 
@@ -49,6 +51,8 @@ struct vrrp_params {
 	uint32_t preempt_delay_ms;
 	uint32_t handover_ms; /* bound on the LEAVING state */
 	struct addr primary;  /* our primary address on the interface (§6.4.3 tie-break) */
+	bool higher_prio_send_advert; /* advertise once before yielding to a higher priority */
+	bool owner;           /* address owner: configured priority 255 (§6.4.1) */
 };
 
 struct vrrp_fsm {

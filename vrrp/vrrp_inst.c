@@ -26,6 +26,7 @@ static void params_from_conf(struct vrrp_params *p, const struct conf_vrrp *c,
 	p->preempt_delay_ms = c->preempt_delay_ms;
 	p->handover_ms = c->handover_ms;
 	p->primary = ifp->primary4;
+	p->owner = c->priority == 255;
 }
 
 static int conf_copy(struct conf_vrrp *dst, const struct conf_vrrp *src)

@@ -52,7 +52,7 @@ static void dispatch(struct vrrp_iface *ifp, const struct vrrp_adv *adv)
 	/* RFC 3768 §7.1: v2 routers must agree on the interval */
 	if (adv->version == 2 && adv->adver_int_cs * 10u != in->conf.adver_int_ms)
 		return count(ifp->rt, in, VRRP_RX_BAD_INTERVAL);
-	if (in->params.priority == 255)
+	if (in->params.owner)
 		return count(ifp->rt, in, VRRP_RX_OWNER);
 	if (!same_addrs(in, adv)) {
 		/* §7.1 MAY: a misconfiguration, logged and counted; processed */

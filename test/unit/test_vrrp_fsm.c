@@ -14,7 +14,7 @@
 #define NO_CHANGE UINT64_MAX /* expected timer: untouched */
 #define OLD_TIMER 555555u
 
-enum variant { V3, V3_NOPREEMPT, V3_DELAYED, V3_OWNER, V2, V3_NOHANDOVER, V3_FAST, V3_KNOWN_MASTER };
+enum variant { V3, V3_NOPREEMPT, V3_DELAYED, V3_OWNER, V2, V3_NOHANDOVER, V3_FAST, V3_KNOWN_MASTER, V3_HIGHER_ADVERT };
 
 struct row {
 	const char *rfc;
@@ -74,6 +74,16 @@ static const struct row rows[] = {
 	  VRRP_BACKUP, SKEW_1S, 0, { { 0, 0 } } },
 	{ "§6.4.3 higher priority: Backup, learn interval, VIPs go", V3, VRRP_MASTER, VRRP_EV_ADVERT, 150, 100, 1,
 	  VRRP_BACKUP, MDI_100, 1, { A(DEL_VIPS, 0) } },
+	{ "§6.4.3 + higher_prio_send_advert: one advert, then Backup", V3_HIGHER_ADVERT, VRRP_MASTER, VRRP_EV_ADVERT, 150, 1000, 1,
+	  VRRP_BACKUP, MDI_1S, 2, { A(SEND_ADVERT, 100), A(DEL_VIPS, 0) } },
+	{ "sync group: members ready, Backup -> Master", V3, VRRP_BACKUP, VRRP_EV_GROUP_MASTER, 0, 0, 0,
+	  VRRP_MASTER, 1000, 3, { A(ADD_VIPS, 0), A(SEND_ADVERT, 100), A(ANNOUNCE, 0) } },
+	{ "sync group: a member yielded, Master -> Backup", V3, VRRP_MASTER, VRRP_EV_GROUP_BACKUP, 0, 0, 0,
+	  VRRP_BACKUP, MDI_1S, 1, { A(DEL_VIPS, 0) } },
+	{ "sync group: group-master ignored in Fault", V3, VRRP_FAULT, VRRP_EV_GROUP_MASTER, 0, 0, 0,
+	  VRRP_FAULT, NO_CHANGE, 0, { { 0, 0 } } },
+	{ "sync group: group-backup ignored in Backup", V3, VRRP_BACKUP, VRRP_EV_GROUP_BACKUP, 0, 0, 0,
+	  VRRP_BACKUP, NO_CHANGE, 0, { { 0, 0 } } },
 	{ "§6.4.3 equal priority, higher primary address: Backup", V3, VRRP_MASTER, VRRP_EV_ADVERT, 100, 1000, 3,
 	  VRRP_BACKUP, MDI_1S, 1, { A(DEL_VIPS, 0) } },
 	{ "§6.4.3 equal priority, lower primary address: discard", V3, VRRP_MASTER, VRRP_EV_ADVERT, 100, 1000, 1,
@@ -137,7 +147,8 @@ static struct vrrp_params params(enum variant v)
 	switch (v) {
 	case V3_NOPREEMPT: p.preempt = false; break;
 	case V3_DELAYED: p.preempt_delay_ms = 10000; break;
-	case V3_OWNER: p.priority = 255; break;
+	case V3_OWNER: p.priority = 255; p.owner = true; break;
+	case V3_HIGHER_ADVERT: p.higher_prio_send_advert = true; break;
 	case V2: p.version = 2; break;
 	case V3_NOHANDOVER: p.handover_ms = 0; break;
 	case V3_FAST: p.adver_int_ms = 10; break;
