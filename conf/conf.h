@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/addr.h"
+#include "daemon/addr.h"
 
 #define CONF_NAME_MAX 32
 #define CONF_PATH_MAX 256
@@ -25,12 +25,55 @@ struct conf_pos {
 enum conf_log_level { CONF_LOG_ERR, CONF_LOG_WARNING, CONF_LOG_NOTICE,
 		      CONF_LOG_INFO, CONF_LOG_DEBUG };
 
+/* A program run on transitions: argv[0] is an absolute path; no shell. */
+struct conf_argv {
+	char **argv;   /* NULL-terminated, owned; NULL when not set */
+	size_t argc;
+	struct conf_pos pos;
+};
+
+/* Tracked interface: down -> weight added to the priority (weight 0 = FAULT). */
+struct conf_track_if {
+	char ifname[IF_NAMESIZE];
+	int weight;    /* -254..254; 0 = FAULT while down */
+	struct conf_pos pos;
+};
+
+/* Tracked file holding an integer (keepalived's track_file): the value times
+ * weight is added to the priority; with weight 0 a non-zero value = FAULT.
+ * A missing or unreadable file counts as FAULT. */
+struct conf_track_file {
+	char path[CONF_PATH_MAX];
+	int weight;    /* -254..254, default 1 */
+	struct conf_pos pos;
+};
+
+/* Generic tracked input by name, driven by checkers (issue 6) or by
+ * `tandemctl track NAME ok|fail`: failed -> weight (0 = FAULT). */
+struct conf_track {
+	char name[CONF_NAME_MAX];
+	int weight;    /* -254..254, default 0 */
+	struct conf_pos pos;
+};
+
+struct conf_notify {
+	struct conf_argv any;    /* `notify`: args appended: TYPE NAME STATE PRIORITY */
+	struct conf_argv master; /* `notify_master` etc.: run as given */
+	struct conf_argv backup;
+	struct conf_argv fault;
+	struct conf_argv stop;
+};
+
 struct conf_global {
 	char router_id[CONF_NAME_MAX];        /* default: hostname */
 	char control_socket[CONF_PATH_MAX];   /* default: /run/tandem/tandemd.sock */
 	char pid_file[CONF_PATH_MAX];         /* default: /run/tandem/tandemd.pid */
 	enum conf_log_level log_level;        /* default: info */
 	bool syslog;                          /* default: true */
+	char notify_user[CONF_NAME_MAX];      /* default: "" = run hooks as root; else a user name */
+	struct conf_pos notify_user_pos;      /* where it was set: conf_check's getpwnam error */
+	uint32_t notify_timeout_ms;           /* default 10 s; 1 ms..3600 s: killed after */
+	uint32_t startup_delay_ms;            /* default 0; 0..3600 s: stay INIT this long at start */
 };
 
 struct conf_vip {
@@ -56,6 +99,26 @@ struct conf_vrrp {
 	uint32_t handover_ms;     /* on stop, keep VIPs until the new master is heard, at most this; default 2 x advert + 100 ms */
 	struct conf_vip *vips;
 	size_t n_vips;            /* 1..VRRP_MAX_ADDRS */
+	/* issue 3 */
+	struct addr unicast_src;  /* unicast_src_ip; family 0 = the interface's primary */
+	struct addr *unicast_peers; /* unicast_peers = [ "192.0.2.2" ]; none = multicast */
+	size_t n_unicast_peers;   /* 0..16; same family as the VIPs */
+	struct conf_track_if *track_if;     size_t n_track_if;     /* track_interface */
+	struct conf_track_file *track_file; size_t n_track_file;   /* track_file */
+	struct conf_track *track;           size_t n_track;        /* track */
+	struct conf_notify notify;
+	bool use_vmac;            /* default false: RFC 5798 §7.3 virtual MAC via macvlan */
+	char vmac_ifname[IF_NAMESIZE]; /* default "vrrp.<vrid>" (v6: "vrrp6.<vrid>") */
+	bool higher_prio_send_advert; /* default false: as master, on a higher-priority advert send one advert before going BACKUP (keepalived vrrp_higher_prio_send_advert: the other side of a healed partition hears us at once) */
+	struct conf_pos pos;
+};
+
+struct conf_sync_group {
+	char name[CONF_NAME_MAX];
+	char (*members)[CONF_NAME_MAX]; /* instance names, 2..32 */
+	struct conf_pos *member_pos;    /* parallel to members (NULL if built by code) */
+	size_t n_members;
+	struct conf_notify notify;
 	struct conf_pos pos;
 };
 
@@ -64,6 +127,8 @@ struct conf {
 	struct conf_global global;
 	struct conf_vrrp *vrrp;
 	size_t n_vrrp;
+	struct conf_sync_group *sync;
+	size_t n_sync;
 };
 
 /* Load path into out (zeroed first). On error returns -1 and writes
@@ -79,6 +144,13 @@ int conf_check(const struct conf *c, char *err, size_t errlen);
 int conf_read(const char *path, struct conf *out, char *err, size_t errlen);
 
 void conf_free(struct conf *c);
+
+/* One instance's heap arrays (VIPs, peers, tracks, notify argv): a struct
+ * copy shares them, so the runtime keeps its own deep copy. copy: dst is
+ * overwritten (not freed); 0, or -1 on ENOMEM with dst left empty.
+ * free: frees the arrays and sets the pointers and counts to 0. */
+int conf_vrrp_copy(struct conf_vrrp *dst, const struct conf_vrrp *src);
+void conf_vrrp_free(struct conf_vrrp *v);
 
 const char *conf_log_level_str(enum conf_log_level l);
 

@@ -4,7 +4,10 @@
  *
  * Each group is described by a table of rows {name, kind, field, range};
  * one generic loop walks the group, so an unknown setting (a typo) is simply
- * a name with no row, and is an error rather than silently ignored. */
+ * a name with no row, and is an error rather than silently ignored.
+ * This file holds that machinery, the global group and the top level;
+ * conf_vrrp.c (instances), conf_track.c (tracked items, notify programs) and
+ * conf_sync.c (sync groups) hold the other tables (conf_priv.h). */
 #include "conf/conf.h"
 
 #include <errno.h>
@@ -18,38 +21,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "vrrp/vrrp_pkt.h"
+#include "conf/conf_priv.h"
 
 #define DEFAULT_CONTROL_SOCKET "/run/tandem/tandemd.sock"
 #define DEFAULT_PID_FILE "/run/tandem/tandemd.pid"
-#define HANDOVER_UNSET UINT32_MAX /* "not in the file": derived from advert_interval */
+#define DEFAULT_NOTIFY_TIMEOUT_MS 10000
 
-/* Where errors go; never global, so two loads (a reload) cannot interfere. */
-struct ld {
-	const char *path;
-	char *err;
-	size_t errlen;
-};
-
-enum row_kind { K_STR, K_INT, K_BOOL, K_DUR, K_FN };
-
-struct row;
-typedef int (*row_fn)(const struct ld *ld, const struct row *r,
-		      const config_setting_t *s, void *obj);
-
-struct row {
-	const char *name;
-	enum row_kind kind;
-	size_t off, size;          /* the field inside the group's struct */
-	long long min, max;        /* K_INT: value; K_DUR: ms; K_STR: length */
-	bool required;
-	row_fn fn;                 /* K_FN: whole custom handler */
-	bool (*str_ok)(const char *s); /* K_STR: extra syntax check ... */
-	const char *str_rule;          /* ... and how to explain a failure */
-};
-
-__attribute__((format(printf, 3, 4)))
-static int ld_err(const struct ld *ld, const config_setting_t *s, const char *fmt, ...)
+int ld_err(const struct ld *ld, const config_setting_t *s, const char *fmt, ...)
 {
 	const char *file = s ? config_setting_source_file(s) : NULL;
 	int line = s ? (int)config_setting_source_line(s) : 0;
@@ -66,7 +44,7 @@ static int ld_err(const struct ld *ld, const config_setting_t *s, const char *fm
 
 /* Bounded copy that always terminates (the caller has checked the length
  * where truncation would matter). */
-static void copy_str(char *dst, size_t size, const char *src)
+void copy_str(char *dst, size_t size, const char *src)
 {
 	size_t n = strnlen(src, size - 1);
 
@@ -74,7 +52,7 @@ static void copy_str(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
-static void set_pos(struct conf_pos *pos, const struct ld *ld, const config_setting_t *s)
+void set_pos(struct conf_pos *pos, const struct ld *ld, const config_setting_t *s)
 {
 	const char *file = config_setting_source_file(s);
 
@@ -82,18 +60,25 @@ static void set_pos(struct conf_pos *pos, const struct ld *ld, const config_sett
 	pos->line = (int)config_setting_source_line(s);
 }
 
-static void put_uint(void *obj, const struct row *r, long long v)
+/* Fields are uint8_t, uint32_t or int (track weights); the row's range
+ * has been checked, so the value fits the field whatever its signedness. */
+static void put_num(void *obj, const struct row *r, long long v)
 {
 	char *p = (char *)obj + r->off;
 
 	if (r->size == sizeof(uint8_t)) {
 		uint8_t x = (uint8_t)v;
 		memcpy(p, &x, sizeof(x));
+	} else if (r->min < 0) {
+		int32_t x = (int32_t)v;
+		memcpy(p, &x, sizeof(x));
 	} else {
 		uint32_t x = (uint32_t)v;
 		memcpy(p, &x, sizeof(x));
 	}
 }
+
+_Static_assert(sizeof(int) == sizeof(int32_t), "weights are int");
 
 static bool is_int(const config_setting_t *s)
 {
@@ -111,7 +96,7 @@ static int set_int(const struct ld *ld, const struct row *r, const config_settin
 	v = config_setting_get_int64(s);
 	if (v < r->min || v > r->max)
 		return ld_err(ld, s, "%s %lld out of range %lld..%lld", r->name, v, r->min, r->max);
-	put_uint(obj, r, v);
+	put_num(obj, r, v);
 	return 0;
 }
 
@@ -129,7 +114,7 @@ static int set_dur(const struct ld *ld, const struct row *r, const config_settin
 	if (ms < r->min || ms > r->max)
 		return ld_err(ld, s, "%s %g out of range %g..%g seconds", r->name, sec,
 			      (double)r->min / 1000.0, (double)r->max / 1000.0);
-	put_uint(obj, r, ms);
+	put_num(obj, r, ms);
 	return 0;
 }
 
@@ -176,8 +161,8 @@ static const row_fn setters[] = {
 
 /* Walk one group against its table: unknown names are errors, required
  * rows must be present (reported at the group's own line). */
-static int load_group(const struct ld *ld, const config_setting_t *grp, const struct row *rows,
-		      size_t nrows, void *obj, const char *what)
+int load_group(const struct ld *ld, const config_setting_t *grp, const struct row *rows,
+	       size_t nrows, void *obj, const char *what)
 {
 	bool seen[32] = { false };
 	int i, n = config_setting_length(grp);
@@ -234,12 +219,47 @@ static int set_log_level(const struct ld *ld, const struct row *r, const config_
 	return ld_err(ld, s, "log_level '%s' unknown: use err, warning, notice, info or debug", v);
 }
 
-static bool str_printable(const char *s)
+bool str_printable(const char *s)
 {
 	for (; *s; s++)
 		if (*s <= ' ' || *s == 0x7f)
 			return false;
 	return true;
+}
+
+bool str_name_ok(const char *s)
+{
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+	       == strlen(s);
+}
+
+/* What the kernel accepts as a device name (dev_valid_name). */
+bool str_ifname_ok(const char *s)
+{
+	return strcmp(s, ".") && strcmp(s, "..") && !strchr(s, '/') && !strchr(s, ':')
+	       && str_printable(s);
+}
+
+/* POSIX portable user names; whether the user exists is conf_check's job. */
+static bool str_user_ok(const char *s)
+{
+	return s[0] != '-' && str_name_ok(s);
+}
+
+static int set_notify_user(const struct ld *ld, const struct row *r,
+			   const config_setting_t *s, void *obj)
+{
+	static const struct row str_row = {
+		"notify_user", K_STR, offsetof(struct conf_global, notify_user),
+		sizeof(((struct conf_global *)0)->notify_user), 1, CONF_NAME_MAX - 1, false,
+		NULL, str_user_ok, "use A-Z a-z 0-9 _ . - (not first)"
+	};
+	struct conf_global *g = obj;
+
+	if (set_str(ld, &str_row, s, obj) < 0)
+		return -1;
+	set_pos(&g->notify_user_pos, ld, s);
+	return 0;
 }
 
 #define GF(f) offsetof(struct conf_global, f), sizeof(((struct conf_global *)0)->f)
@@ -252,6 +272,9 @@ static const struct row global_rows[] = {
 	{ "pid_file", K_STR, GF(pid_file), 1, CONF_PATH_MAX - 1, false, NULL, NULL, NULL },
 	{ "log_level", K_FN, GF(log_level), 0, 0, false, set_log_level, NULL, NULL },
 	{ "syslog", K_BOOL, GF(syslog), 0, 0, false, NULL, NULL, NULL },
+	{ "notify_user", K_FN, GF(notify_user), 0, 0, false, set_notify_user, NULL, NULL },
+	{ "notify_timeout", K_DUR, GF(notify_timeout_ms), 1, 3600000, false, NULL, NULL, NULL },
+	{ "startup_delay", K_DUR, GF(startup_delay_ms), 0, 3600000, false, NULL, NULL, NULL },
 };
 
 static void global_defaults(struct conf_global *g)
@@ -265,161 +288,8 @@ static void global_defaults(struct conf_global *g)
 	copy_str(g->pid_file, sizeof(g->pid_file), DEFAULT_PID_FILE);
 	g->log_level = CONF_LOG_INFO;
 	g->syslog = true;
-}
-
-/* ---- vrrp instances ---- */
-
-static bool vip_is_unicast(const struct addr *a)
-{
-	const uint8_t *b = a->u.bytes;
-	static const uint8_t zero[16];
-
-	if (a->family == AF_INET) /* not 0.0.0.0, not multicast/reserved (224/3) */
-		return memcmp(b, zero, 4) && b[0] < 224;
-	return memcmp(b, zero, 16) && b[0] != 0xff && !IN6_IS_ADDR_LOOPBACK(&a->u.v6);
-}
-
-/* "192.0.2.10/24" or "2001:db8::1"; the prefix only has to be a number
- * here, its range depends on the family and is checked by conf_check. */
-static int parse_vip(const struct ld *ld, const config_setting_t *e, struct conf_vip *vip)
-{
-	char buf[ADDR_STRLEN + 8];
-	const char *str;
-	char *slash;
-	size_t n;
-
-	if (config_setting_type(e) != CONFIG_TYPE_STRING)
-		return ld_err(ld, e, "virtual_ipaddress entries must be strings");
-	str = config_setting_get_string(e);
-	if (strlen(str) >= sizeof(buf))
-		return ld_err(ld, e, "VIP '%s' is not an IPv4 or IPv6 address", str);
-	copy_str(buf, sizeof(buf), str);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = '\0';
-	if (addr_parse(buf, &vip->addr) < 0)
-		return ld_err(ld, e, "VIP '%s' is not an IPv4 or IPv6 address", str);
-	vip->prefixlen = vip->addr.family == AF_INET ? 32 : 128;
-	if (slash) {
-		n = strlen(slash);
-		if (n < 1 || n > 3 || strspn(slash, "0123456789") != n || atoi(slash) > 255)
-			return ld_err(ld, e, "VIP '%s' has a bad prefix length", str);
-		vip->prefixlen = (uint8_t)atoi(slash);
-	}
-	if (!vip_is_unicast(&vip->addr))
-		return ld_err(ld, e, "VIP '%s' is not a unicast address", str);
-	set_pos(&vip->pos, ld, e);
-	return 0;
-}
-
-static int set_vips(const struct ld *ld, const struct row *r, const config_setting_t *s, void *obj)
-{
-	struct conf_vrrp *v = obj;
-	int i, n = config_setting_length(s);
-
-	if (!config_setting_is_array(s) && !config_setting_is_list(s))
-		return ld_err(ld, s, "%s must be a list of addresses [ \"192.0.2.10/24\", ... ]",
-			      r->name);
-	if (n < 1 || n > VRRP_MAX_ADDRS)
-		return ld_err(ld, s, "%s has %d entries; 1..%d allowed", r->name, n,
-			      VRRP_MAX_ADDRS);
-	free(v->vips);
-	v->vips = calloc((size_t)n, sizeof(*v->vips));
-	v->n_vips = 0;
-	if (!v->vips)
-		return ld_err(ld, s, "out of memory");
-	v->n_vips = (size_t)n;
-	for (i = 0; i < n; i++)
-		if (parse_vip(ld, config_setting_get_elem(s, (unsigned)i), &v->vips[i]) < 0)
-			return -1;
-	v->family = v->vips[0].addr.family; /* conf_check makes sure all agree */
-	return 0;
-}
-
-static bool str_name_ok(const char *s)
-{
-	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
-	       == strlen(s);
-}
-
-/* What the kernel accepts as a device name (dev_valid_name). */
-static bool str_ifname_ok(const char *s)
-{
-	return strcmp(s, ".") && strcmp(s, "..") && !strchr(s, '/') && !strchr(s, ':')
-	       && str_printable(s);
-}
-
-#define VF(f) offsetof(struct conf_vrrp, f), sizeof(((struct conf_vrrp *)0)->f)
-
-/* Ranges of durations are in ms. advert_interval admits the union of the v2
- * and v3 ranges here; conf_check narrows it once the version is known. */
-static const struct row vrrp_rows[] = {
-	{ "name", K_STR, VF(name), 1, CONF_NAME_MAX - 1, true, NULL,
-	  str_name_ok, "use A-Z a-z 0-9 _ . -" },
-	{ "interface", K_STR, VF(ifname), 1, IF_NAMESIZE - 1, true, NULL,
-	  str_ifname_ok, "no spaces, '/' or ':'" },
-	{ "vrid", K_INT, VF(vrid), 1, 255, true, NULL, NULL, NULL },
-	{ "priority", K_INT, VF(priority), 1, 255, false, NULL, NULL, NULL },
-	{ "version", K_INT, VF(version), 2, 3, false, NULL, NULL, NULL },
-	{ "advert_interval", K_DUR, VF(adver_int_ms), 10, 255000, false, NULL, NULL, NULL },
-	{ "preempt", K_BOOL, VF(preempt), 0, 0, false, NULL, NULL, NULL },
-	{ "preempt_delay", K_DUR, VF(preempt_delay_ms), 0, 3600000, false, NULL, NULL, NULL },
-	{ "accept_mode", K_BOOL, VF(accept), 0, 0, false, NULL, NULL, NULL },
-	{ "garp_count", K_INT, VF(garp_count), 1, 100, false, NULL, NULL, NULL },
-	{ "garp_interval", K_DUR, VF(garp_interval_ms), 0, 10000, false, NULL, NULL, NULL },
-	{ "garp_refresh", K_DUR, VF(garp_refresh_ms), 0, 86400000, false, NULL, NULL, NULL },
-	{ "handover_timeout", K_DUR, VF(handover_ms), 0, 60000, false, NULL, NULL, NULL },
-	{ "virtual_ipaddress", K_FN, VF(vips), 0, 0, true, set_vips, NULL, NULL },
-};
-
-/* load_group() keeps a bool per row in bool seen[32]. */
-_Static_assert(sizeof(vrrp_rows) / sizeof(vrrp_rows[0]) <= 32, "too many rows");
-
-static void vrrp_defaults(struct conf_vrrp *v)
-{
-	v->priority = 100;
-	v->version = 3;
-	v->adver_int_ms = 1000;
-	v->preempt = true;
-	v->preempt_delay_ms = 0;
-	v->accept = true;
-	v->garp_count = 5;
-	v->garp_interval_ms = 10;
-	v->garp_refresh_ms = 60000;
-	v->handover_ms = HANDOVER_UNSET;
-}
-
-static int load_vrrp(const struct ld *ld, const config_setting_t *s, struct conf_vrrp *v)
-{
-	if (!config_setting_is_group(s))
-		return ld_err(ld, s, "vrrp instance must be a group { ... }");
-	vrrp_defaults(v);
-	set_pos(&v->pos, ld, s);
-	if (load_group(ld, s, vrrp_rows, sizeof(vrrp_rows) / sizeof(vrrp_rows[0]), v,
-		       "vrrp instance") < 0)
-		return -1;
-	/* Long enough for the backup to hear two adverts from the new master. */
-	if (v->handover_ms == HANDOVER_UNSET)
-		v->handover_ms = 2 * v->adver_int_ms + 100;
-	return 0;
-}
-
-static int load_vrrp_list(const struct ld *ld, const config_setting_t *s, struct conf *c)
-{
-	int i, n = config_setting_length(s);
-
-	if (!config_setting_is_list(s))
-		return ld_err(ld, s, "vrrp_instances must be a list ( { ... }, ... )");
-	if (n == 0)
-		return 0;
-	c->vrrp = calloc((size_t)n, sizeof(*c->vrrp));
-	if (!c->vrrp)
-		return ld_err(ld, s, "out of memory");
-	c->n_vrrp = (size_t)n;
-	for (i = 0; i < n; i++)
-		if (load_vrrp(ld, config_setting_get_elem(s, (unsigned)i), &c->vrrp[i]) < 0)
-			return -1;
-	return 0;
+	g->notify_timeout_ms = DEFAULT_NOTIFY_TIMEOUT_MS;
+	g->startup_delay_ms = 0;
 }
 
 /* ---- top level ---- */
@@ -435,12 +305,14 @@ static int load_root(const struct ld *ld, const config_setting_t *root, struct c
 		if (!strcmp(name, "global")) {
 			if (!config_setting_is_group(s))
 				return ld_err(ld, s, "global must be a group { ... }");
-			if (load_group(ld, s, global_rows,
-				       sizeof(global_rows) / sizeof(global_rows[0]),
-				       &c->global, "global") < 0)
+			if (load_group(ld, s, global_rows, NROWS(global_rows), &c->global,
+				       "global") < 0)
 				return -1;
 		} else if (!strcmp(name, "vrrp_instances")) {
 			if (load_vrrp_list(ld, s, c) < 0)
+				return -1;
+		} else if (!strcmp(name, "vrrp_sync_groups")) {
+			if (load_sync_list(ld, s, c) < 0)
 				return -1;
 		} else {
 			return ld_err(ld, s, "unknown setting '%s' at top level", name);
@@ -517,7 +389,10 @@ void conf_free(struct conf *c)
 	if (!c)
 		return;
 	for (i = 0; i < c->n_vrrp && c->vrrp; i++)
-		free(c->vrrp[i].vips);
+		conf_vrrp_free(&c->vrrp[i]);
 	free(c->vrrp);
+	for (i = 0; i < c->n_sync && c->sync; i++)
+		conf_sync_free(&c->sync[i]);
+	free(c->sync);
 	memset(c, 0, sizeof(*c));
 }

@@ -2,6 +2,7 @@
  * in the logs (state names, drop reasons). */
 #include "daemon/daemon.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void cmd_status(struct daemon *d, struct ctl_reply *r)
@@ -44,6 +45,23 @@ static void cmd_reload(struct daemon *d, struct ctl_reply *r)
 		ctl_printf(r, "ok\n");
 }
 
+/* track NAME ok|fail: the generic track input, for operators' scripts
+ * until the checkers drive it. */
+static void cmd_track(struct daemon *d, const char *args, struct ctl_reply *r)
+{
+	char name[CONF_NAME_MAX], word[8];
+
+	if (sscanf(args, "%31s %7s", name, word) != 2 ||
+	    (strcmp(word, "ok") && strcmp(word, "fail"))) {
+		ctl_printf(r, "error: usage: track NAME ok|fail\n");
+		return;
+	}
+	if (vrrp_track_set(&d->rt, name, strcmp(word, "ok") == 0) < 0)
+		ctl_printf(r, "error: no instance tracks '%s'\n", name);
+	else
+		ctl_printf(r, "ok\n");
+}
+
 void daemon_command(const char *line, struct ctl_reply *r, void *arg)
 {
 	struct daemon *d = arg;
@@ -54,6 +72,8 @@ void daemon_command(const char *line, struct ctl_reply *r, void *arg)
 		cmd_counters(d, r);
 	else if (strcmp(line, "reload") == 0)
 		cmd_reload(d, r);
+	else if (strncmp(line, "track ", 6) == 0)
+		cmd_track(d, line + 6, r);
 	else
-		ctl_printf(r, "error: unknown command '%.64s' (status, counters, reload)\n", line);
+		ctl_printf(r, "error: unknown command '%.64s' (status, counters, reload, track)\n", line);
 }

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pwd.h>
+
 #include "daemon/log.h"
+#include "daemon/notify.h"
 
 #define STOP_MARGIN_MS 1000
 
@@ -46,10 +49,59 @@ static void stop_timeout_cb(struct loop *l, struct loop_timer *t, void *arg)
 	loop_stop(l);
 }
 
+static bool has_hooks(const struct conf_notify *n)
+{
+	return n->any.argv || n->master.argv || n->backup.argv || n->fault.argv || n->stop.argv;
+}
+
+static bool conf_has_hooks(const struct conf *c)
+{
+	for (size_t i = 0; i < c->n_vrrp; i++)
+		if (has_hooks(&c->vrrp[i].notify))
+			return true;
+	for (size_t i = 0; i < c->n_sync; i++)
+		if (has_hooks(&c->sync[i].notify))
+			return true;
+	return false;
+}
+
+/* The hook runner follows the configuration; hooks already running are
+ * left to finish (notify_free does not kill them). */
+static void setup_notify(struct daemon *d)
+{
+	const struct conf_global *g = &d->conf.global;
+	struct passwd *pw = NULL;
+
+	if (d->rt.notify) {
+		notify_free(d->rt.notify);
+		d->rt.notify = NULL;
+	}
+	if (!conf_has_hooks(&d->conf))
+		return;
+	/* conf_check verified the user exists; a lookup at (re)load only */
+	if (g->notify_user[0] && !(pw = getpwnam(g->notify_user)))
+		log_warnx("notify_user %s vanished: hooks disabled", g->notify_user);
+	if (g->notify_user[0] && !pw)
+		return;
+	d->rt.notify = notify_new(d->loop, pw ? pw->pw_uid : 0, pw ? pw->pw_gid : 0,
+				  pw != NULL, g->notify_timeout_ms);
+}
+
 static void apply_global(struct daemon *d)
 {
 	if (d->log_level_override < 0)
 		log_set_level(conf_syslog_level(d->conf.global.log_level));
+	d->rt.conf = &d->conf;
+	setup_notify(d);
+}
+
+static void start_cb(struct loop *l, struct loop_timer *t, void *arg)
+{
+	struct daemon *d = arg;
+
+	for (struct vrrp_inst *in = d->rt.insts; in; in = in->next)
+		if (in->fsm.state == VRRP_INIT && !in->stopped && !d->stopping)
+			vrrp_inst_start(in);
 }
 
 /* Create every instance of c that is not running yet; all or nothing. */
@@ -86,25 +138,28 @@ int daemon_init(struct daemon *d, struct loop *l, struct conf *c,
 	memset(c, 0, sizeof(*c));
 	loop_timer_init(&d->reap_timer, reap_cb, d);
 	loop_timer_init(&d->stop_timer, stop_timeout_cb, d);
-	apply_global(d);
+	loop_timer_init(&d->start_timer, start_cb, d);
 	if (vrrp_rt_init(&d->rt, l, err, errlen) < 0)
 		return -1;
+	apply_global(d);
 	d->rt.on_stopped = on_stopped;
 	d->rt.arg = d;
 	made = calloc(d->conf.n_vrrp + 1, sizeof(*made));
-	if (!made || create_new(d, &d->conf, made, err, errlen) < 0) {
+	if (!made || create_new(d, &d->conf, made, err, errlen) < 0 ||
+	    vrrp_sync_build(&d->rt, &d->conf, err, errlen) < 0) {
 		free(made);
 		return -1;
 	}
+	free(made);
 	d->ctl = control_open(l, d->conf.global.control_socket, daemon_command, d,
 			      err, errlen);
-	if (!d->ctl) {
-		free(made);
+	if (!d->ctl)
 		return -1;
-	}
-	for (size_t i = 0; i < d->conf.n_vrrp; i++)
-		vrrp_inst_start(made[i]);
-	free(made);
+	/* startup_delay: stay in Initialize a while (e.g. until the network
+	 * settles after boot) */
+	if (d->conf.global.startup_delay_ms)
+		log_notice("starting VRRP in %u ms (startup_delay)", d->conf.global.startup_delay_ms);
+	loop_timer_arm(l, &d->start_timer, loop_now(l) + d->conf.global.startup_delay_ms);
 	return 0;
 }
 
@@ -116,6 +171,35 @@ static bool in_conf(const struct conf *c, const struct vrrp_inst *in)
 		    strcmp(c->vrrp[i].ifname, in->conf.ifname) == 0)
 			return true;
 	return false;
+}
+
+/* Apply nc, already checked and whose new instances exist (made[i]). */
+static void apply_reload(struct daemon *d, struct conf *nc, struct vrrp_inst **made)
+{
+	struct conf old = d->conf;
+	char err[CONF_ERR_MAX];
+
+	if (strcmp(nc->global.control_socket, old.global.control_socket))
+		log_warnx("reload: control_socket changes need a restart");
+	d->conf = *nc;
+	apply_global(d);
+	for (struct vrrp_inst *in = d->rt.insts; in; in = in->next)
+		if (!in_conf(&d->conf, in) && !in->removing) {
+			in->removing = true;
+			VLOG(LOG_NOTICE, in, "removed by reload");
+			vrrp_inst_shutdown(in);
+		}
+	if (vrrp_sync_build(&d->rt, &d->conf, err, sizeof(err)) < 0)
+		log_errx("reload: %s", err); /* conf_check makes this unreachable */
+	for (size_t i = 0; i < d->conf.n_vrrp; i++) {
+		struct conf_vrrp *v = &d->conf.vrrp[i];
+
+		if (made[i])
+			vrrp_inst_start(made[i]);
+		else
+			vrrp_inst_reconfigure(vrrp_inst_find(&d->rt, v->ifname, v->vrid, v->family), v);
+	}
+	conf_free(&old);
 }
 
 int daemon_reload(struct daemon *d, char *err, size_t errlen)
@@ -135,27 +219,9 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		conf_free(&nc);
 		goto refuse;
 	}
-	if (strcmp(nc.global.control_socket, d->conf.global.control_socket))
-		log_warnx("reload: control_socket changes need a restart");
 	/* the whole new configuration is accepted from here on */
-	for (struct vrrp_inst *in = d->rt.insts; in; in = in->next)
-		if (!in_conf(&nc, in) && !in->removing) {
-			in->removing = true;
-			VLOG(LOG_NOTICE, in, "removed by reload");
-			vrrp_inst_shutdown(in);
-		}
-	for (size_t i = 0; i < nc.n_vrrp; i++) {
-		struct conf_vrrp *v = &nc.vrrp[i];
-
-		if (made[i])
-			vrrp_inst_start(made[i]);
-		else
-			vrrp_inst_reconfigure(vrrp_inst_find(&d->rt, v->ifname, v->vrid, v->family), v);
-	}
+	apply_reload(d, &nc, made);
 	free(made);
-	conf_free(&d->conf);
-	d->conf = nc;
-	apply_global(d);
 	log_notice("reload: %s applied", d->conf.path);
 	return 0;
 refuse:
@@ -186,8 +252,12 @@ void daemon_free(struct daemon *d)
 {
 	loop_timer_cancel(d->loop, &d->reap_timer);
 	loop_timer_cancel(d->loop, &d->stop_timer);
+	loop_timer_cancel(d->loop, &d->start_timer);
 	control_close(d->ctl);
 	d->ctl = NULL;
+	if (d->rt.notify)
+		notify_free(d->rt.notify);
+	d->rt.notify = NULL;
 	vrrp_rt_free(&d->rt);
 	conf_free(&d->conf);
 }

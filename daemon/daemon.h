@@ -18,6 +18,7 @@ struct daemon {
 	struct control *ctl;
 	struct loop_timer reap_timer; /* destroys stopped instances, ends the run */
 	struct loop_timer stop_timer; /* bound on a graceful stop */
+	struct loop_timer start_timer;/* startup_delay */
 	bool stopping;
 	int log_level_override;       /* -l, or -1 */
 };

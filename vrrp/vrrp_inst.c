@@ -8,38 +8,46 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "daemon/notify.h"
 #include "netlink/nl_addr.h"
 #include "netlink/nl_link.h"
 #include "vrrp/vrrp_arp.h"
+#include "vrrp/vrrp_na.h"
 #include "vrrp/vrrp_sock.h"
 
 static void inst_timer_cb(struct loop *l, struct loop_timer *t, void *arg);
+
 static void garp_timer_cb(struct loop *l, struct loop_timer *t, void *arg);
 
-static void params_from_conf(struct vrrp_params *p, const struct conf_vrrp *c,
-			     const struct vrrp_iface *ifp)
+/* Tracking weights move the priority within 1..254; the owner's 255 is
+ * never tracked (issue 3: "Priority is clamped to 1..254"). */
+static uint8_t effective_priority(uint8_t base, int delta)
 {
+	int p = base + delta;
+
+	if (base == 255)
+		return 255;
+	return (uint8_t)(p < 1 ? 1 : p > 254 ? 254 : p);
+}
+
+static void params_from_conf(struct vrrp_inst *in)
+{
+	struct vrrp_params *p = &in->params;
+	const struct conf_vrrp *c = &in->conf;
+
+	/* unicast_src_ip, when set, is both the source and the §6.4.3
+	 * tie-break address; otherwise the interface's primary. */
+	in->src = c->unicast_src.family ? c->unicast_src
+					: in->ifp->primary[vrrp_fam_idx(c->family)];
 	p->version = c->version;
-	p->priority = c->priority;
+	p->priority = effective_priority(c->priority, in->track_delta);
 	p->adver_int_ms = c->adver_int_ms;
 	p->preempt = c->preempt;
 	p->preempt_delay_ms = c->preempt_delay_ms;
 	p->handover_ms = c->handover_ms;
-	p->primary = ifp->primary4;
+	p->primary = in->src;
 	p->owner = c->priority == 255;
-}
-
-static int conf_copy(struct conf_vrrp *dst, const struct conf_vrrp *src)
-{
-	struct conf_vip *v = calloc(src->n_vips ? src->n_vips : 1, sizeof(*v));
-
-	if (!v)
-		return -1;
-	memcpy(v, src->vips, src->n_vips * sizeof(*v));
-	free(dst->vips);
-	*dst = *src;
-	dst->vips = v;
-	return 0;
+	p->higher_prio_send_advert = c->higher_prio_send_advert;
 }
 
 struct vrrp_inst *vrrp_inst_create(struct vrrp_rt *rt, const struct conf_vrrp *c,
@@ -47,7 +55,7 @@ struct vrrp_inst *vrrp_inst_create(struct vrrp_rt *rt, const struct conf_vrrp *c
 {
 	struct vrrp_inst *in = calloc(1, sizeof(*in));
 
-	if (!in || conf_copy(&in->conf, c) < 0) {
+	if (!in || conf_vrrp_copy(&in->conf, c) < 0) {
 		free(in);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -55,17 +63,21 @@ struct vrrp_inst *vrrp_inst_create(struct vrrp_rt *rt, const struct conf_vrrp *c
 	in->rt = rt;
 	in->ifp = vrrp_iface_get(rt, c->ifname, c, err, errlen);
 	if (!in->ifp) {
-		free(in->conf.vips);
+		conf_vrrp_free(&in->conf);
 		free(in);
 		return NULL;
 	}
-	in->ifp->by_vrid4[c->vrid] = in;
-	params_from_conf(&in->params, c, in->ifp);
+	in->ifp->by_vrid[vrrp_fam_idx(c->family)][c->vrid] = in;
+	params_from_conf(in);
 	vrrp_fsm_init(&in->fsm);
 	loop_timer_init(&in->timer, inst_timer_cb, in);
 	loop_timer_init(&in->garp_timer, garp_timer_cb, in);
 	in->next = rt->insts;
 	rt->insts = in;
+	if (vrrp_track_register(in, err, errlen) < 0) {
+		vrrp_inst_destroy(in);
+		return NULL;
+	}
 	return in;
 }
 
@@ -80,10 +92,10 @@ void vrrp_inst_destroy(struct vrrp_inst *in)
 		}
 	loop_timer_cancel(in->rt->loop, &in->timer);
 	loop_timer_cancel(in->rt->loop, &in->garp_timer);
-	if (in->ifp->by_vrid4[in->conf.vrid] == in)
-		in->ifp->by_vrid4[in->conf.vrid] = NULL;
+	if (in->ifp->by_vrid[vrrp_fam_idx(in->conf.family)][in->conf.vrid] == in)
+		in->ifp->by_vrid[vrrp_fam_idx(in->conf.family)][in->conf.vrid] = NULL;
 	vrrp_iface_put(in->ifp);
-	free(in->conf.vips);
+	conf_vrrp_free(&in->conf);
 	free(in);
 }
 
@@ -99,28 +111,18 @@ struct vrrp_inst *vrrp_inst_find(struct vrrp_rt *rt, const char *ifname,
 
 /* ---- actions ---- */
 
-static void send_advert(struct vrrp_inst *in, uint8_t prio)
+static void send_one(struct vrrp_inst *in, const struct vrrp_adv *adv,
+		     const struct addr *dst)
 {
-	struct vrrp_adv adv = {
-		.version = in->conf.version, .type = VRRP_TYPE_ADVERT,
-		.vrid = in->conf.vrid, .priority = prio,
-		.naddr = (uint8_t)in->conf.n_vips,
-		.adver_int_cs = (uint16_t)(in->conf.adver_int_ms / 10),
-		.src = in->ifp->primary4,
-	};
 	uint8_t buf[VRRP_PKT_MAX];
-	struct addr group;
-	size_t len;
+	size_t len = vrrp_pkt_encode(adv, dst, buf, sizeof(buf)); /* v3 checksum covers dst */
+	int fd = in->ifp->fd[vrrp_fam_idx(in->conf.family)];
 
-	for (size_t i = 0; i < in->conf.n_vips; i++)
-		adv.addrs[i] = in->conf.vips[i].addr;
-	vrrp_sock_group(AF_INET, &group);
-	len = vrrp_pkt_encode(&adv, &group, buf, sizeof(buf));
 	if (!len) {
 		VLOG(LOG_ERR, in, "cannot encode advert");
 		return;
 	}
-	if (vrrp_sock_send_from(in->ifp->fd4, &adv.src, &group, buf, len) < 0) {
+	if (vrrp_sock_send_from(fd, &adv->src, dst, buf, len) < 0) {
 		/* expected while the link is down: FAULT follows */
 		VLOG(LOG_DEBUG, in, "advert not sent: %s", strerror(errno));
 		return;
@@ -129,45 +131,82 @@ static void send_advert(struct vrrp_inst *in, uint8_t prio)
 	in->rt->tx_adverts++;
 }
 
+/* Multicast to the group, or one copy per unicast peer. */
+static void send_advert(struct vrrp_inst *in, uint8_t prio)
+{
+	struct vrrp_adv adv = {
+		.version = in->conf.version, .type = VRRP_TYPE_ADVERT,
+		.vrid = in->conf.vrid, .priority = prio,
+		.naddr = (uint8_t)in->conf.n_vips,
+		.adver_int_cs = (uint16_t)(in->conf.adver_int_ms / 10),
+		.src = in->src,
+	};
+	struct addr group;
+
+	for (size_t i = 0; i < in->conf.n_vips; i++)
+		adv.addrs[i] = in->conf.vips[i].addr;
+	if (!in->conf.n_unicast_peers) {
+		vrrp_sock_group(in->conf.family, &group);
+		send_one(in, &adv, &group);
+	}
+	for (size_t i = 0; i < in->conf.n_unicast_peers; i++)
+		send_one(in, &adv, &in->conf.unicast_peers[i]);
+}
+
 static void vips_change(struct vrrp_inst *in, enum nl_addr_op op,
-			const struct conf_vip *vips, size_t n, bool quiet)
+			const struct conf_vip *vips, size_t n, bool cleanup)
 {
 	uint8_t buf[256];
 	char a[ADDR_STRLEN];
+	struct vrrp_rt *rt = in->rt;
 
 	for (size_t i = 0; i < n; i++) {
-		size_t len = nl_addr_msg(buf, sizeof(buf), op, ++in->rt->nl_seq,
-					 in->ifp->ifindex, &vips[i].addr,
-					 vips[i].prefixlen);
+		uint32_t seq = ++rt->nl_seq;
+		struct vrrp_nlreq *rq = &rt->nlreq[seq % VRRP_NLREQ_RING];
+		size_t len = nl_addr_msg(buf, sizeof(buf), op, seq, in->ifp->ifindex,
+					 &vips[i].addr, vips[i].prefixlen);
 
-		if (!quiet)
-			VLOG(LOG_INFO, in, "%s %s/%u %s %s",
-			     op == NL_ADDR_ADD ? "adding" : "removing",
-			     addr_fmt(&vips[i].addr, a, sizeof(a)),
-			     vips[i].prefixlen, op == NL_ADDR_ADD ? "to" : "from",
-			     in->ifp->name);
+		rq->seq = seq;
+		rq->cleanup = cleanup;
+		snprintf(rq->what, sizeof(rq->what), "[VRID %u] %s: %s %s/%u %s %s",
+			 in->conf.vrid, in->conf.name, op == NL_ADDR_ADD ? "add" : "remove",
+			 addr_fmt(&vips[i].addr, a, sizeof(a)), vips[i].prefixlen,
+			 op == NL_ADDR_ADD ? "to" : "from", in->ifp->name);
+		if (!cleanup)
+			log_info("%s", rq->what);
 		/* rtnetlink applies the change inside send(): when it returns
 		 * the address is there (or gone); the ack reports errors. */
-		if (!len || nl_route_send(in->rt->nl_fd, buf, len) < 0)
-			VLOG(LOG_ERR, in, "netlink address request failed: %s",
-			     strerror(errno));
+		if (!len || nl_route_send(rt->nl_fd, buf, len) < 0)
+			log_warn("%s: netlink", rq->what);
 	}
 }
 
+/* Gratuitous ARP (IPv4) or unsolicited NA (IPv6, RFC 5798 §8.2) for
+ * every VIP. The NA has R clear: a balancer's VIP is a service address,
+ * and R set would make hosts list us as a default router (RFC 4861 §7.2.5). */
 static void send_garps(struct vrrp_inst *in)
 {
-	uint8_t frame[VRRP_ARP_FRAME_LEN];
+	uint8_t frame[VRRP_NA_FRAME_LEN > VRRP_ARP_FRAME_LEN ? VRRP_NA_FRAME_LEN : VRRP_ARP_FRAME_LEN];
+	const uint8_t *mac = in->ifp->mac;
+	int rc;
 
-	if (!in->ifp->running || in->conf.family != AF_INET)
+	if (!in->ifp->running)
 		return;
 	for (size_t i = 0; i < in->conf.n_vips; i++) {
-		size_t len = vrrp_arp_build(frame, sizeof(frame), in->ifp->mac,
-					    in->conf.vips[i].addr.u.v4);
+		const struct addr *vip = &in->conf.vips[i].addr;
+		size_t len;
 
-		if (vrrp_arp_send(in->rt->arp_fd, in->ifp->ifindex, frame, len) == 0)
+		if (vip->family == AF_INET) {
+			len = vrrp_arp_build(frame, sizeof(frame), mac, vip->u.v4);
+			rc = vrrp_arp_send(in->rt->arp_fd, in->ifp->ifindex, frame, len);
+		} else {
+			len = vrrp_na_build(frame, sizeof(frame), mac, &vip->u.v6, false);
+			rc = vrrp_na_send(in->rt->arp_fd, in->ifp->ifindex, frame, len);
+		}
+		if (rc == 0)
 			in->rt->tx_garp++;
 		else
-			VLOG(LOG_DEBUG, in, "gratuitous ARP not sent: %s", strerror(errno));
+			VLOG(LOG_DEBUG, in, "announcement not sent: %s", strerror(errno));
 	}
 }
 
@@ -224,6 +263,53 @@ static void perform(struct vrrp_inst *in, const struct vrrp_actions *acts)
 
 /* ---- events ---- */
 
+static const struct conf_argv *hook_for(const struct conf_notify *n, enum vrrp_state st,
+					bool stopped)
+{
+	if (stopped)
+		return &n->stop;
+	switch (st) {
+	case VRRP_MASTER: return &n->master;
+	case VRRP_BACKUP: return &n->backup;
+	case VRRP_FAULT: return &n->fault;
+	default: return NULL;
+	}
+}
+
+/* Notify hooks get the states operators know from keepalived: MASTER,
+ * BACKUP, FAULT and STOP; INIT and LEAVING are transient. */
+void vrrp_notify(struct notify *nt, const struct conf_notify *n, enum notify_type type,
+		 const char *name, enum vrrp_state st, bool stopped, int prio)
+{
+	const struct conf_argv *specific = hook_for(n, st, stopped);
+	const char *word = stopped ? "STOP" : vrrp_state_str(st);
+	char key[CONF_NAME_MAX + 16];
+	char **args;
+
+	if (!nt || (!specific && !stopped))
+		return;
+	snprintf(key, sizeof(key), "%s:%s", notify_type_str(type), name);
+	if (n->any.argv) {
+		args = notify_build_args(n->any.argv, type, name, word, prio);
+		if (args)
+			notify_enqueue(nt, key, args);
+		notify_free_args(args);
+	}
+	if (specific && specific->argv)
+		notify_enqueue(nt, key, specific->argv);
+}
+
+static void after_change(struct vrrp_inst *in, enum vrrp_state old)
+{
+	in->since = loop_now(in->rt->loop);
+	in->group_ready = false;
+	if (in->fsm.state != VRRP_INIT || in->stopped)
+		vrrp_notify(in->rt->notify, &in->conf.notify, NOTIFY_INSTANCE, in->conf.name,
+			    in->fsm.state, in->stopped, in->params.priority);
+	if (in->sync)
+		vrrp_sync_follow(in, old);
+}
+
 void vrrp_inst_event(struct vrrp_inst *in, const struct vrrp_event *ev)
 {
 	struct vrrp_rt *rt = in->rt;
@@ -233,17 +319,17 @@ void vrrp_inst_event(struct vrrp_inst *in, const struct vrrp_event *ev)
 	char a[ADDR_STRLEN];
 
 	vrrp_fsm_step(&in->params, &in->fsm, ev, now, &acts);
-	if (in->fsm.state != old || acts.why[0]) {
+	if (acts.why[0]) {
 		if (ev->type == VRRP_EV_ADVERT)
 			VLOG(LOG_NOTICE, in, "%s -> %s (%s: %s priority %u)",
 			     vrrp_state_str(old), vrrp_state_str(in->fsm.state), acts.why,
 			     addr_fmt(&ev->adv_src, a, sizeof(a)), ev->adv_priority);
 		else
-			VLOG(LOG_NOTICE, in, "%s -> %s (%s)", vrrp_state_str(old),
-			     vrrp_state_str(in->fsm.state), acts.why);
+			VLOG(LOG_NOTICE, in, "%s -> %s (%s%s%s)", vrrp_state_str(old),
+			     vrrp_state_str(in->fsm.state), acts.why,
+			     in->fault_why[0] && in->fsm.state == VRRP_FAULT ? ": " : "",
+			     in->fsm.state == VRRP_FAULT ? in->fault_why : "");
 	}
-	if (in->fsm.state != old)
-		in->since = now;
 	perform(in, &acts);
 	if (in->fsm.timer_at)
 		loop_timer_arm(rt->loop, &in->timer, in->fsm.timer_at);
@@ -251,15 +337,67 @@ void vrrp_inst_event(struct vrrp_inst *in, const struct vrrp_event *ev)
 		loop_timer_cancel(rt->loop, &in->timer);
 	if (in->fsm.state != VRRP_MASTER)
 		loop_timer_cancel(rt->loop, &in->garp_timer);
+	if (ev->type == VRRP_EV_ADVERT)
+		in->group_ready = false; /* its master is alive after all */
+	if (in->fsm.state != old)
+		after_change(in, old);
 	if (in->stopped && rt->on_stopped)
 		rt->on_stopped(rt, rt->arg);
 }
 
+/* A sync group member whose Master_Down_Timer runs out only goes master
+ * with the whole group (keepalived: vrrp_sync_can_goto_master). */
 static void inst_timer_cb(struct loop *l, struct loop_timer *t, void *arg)
 {
+	struct vrrp_inst *in = arg;
 	struct vrrp_event ev = { .type = VRRP_EV_TIMER };
 
-	vrrp_inst_event(arg, &ev);
+	if (in->sync && in->fsm.state == VRRP_BACKUP) {
+		in->group_ready = true;
+		if (!vrrp_sync_may_master(in)) {
+			VLOG(LOG_INFO, in, "master down, waiting for sync group %s",
+			     vrrp_sync_name(in->sync));
+			return;
+		}
+	}
+	vrrp_inst_event(in, &ev);
+}
+
+/* Tracking and links decide the fault and the priority; the state machine
+ * hears about changes only. */
+void vrrp_inst_refresh(struct vrrp_inst *in)
+{
+	struct vrrp_event ev = { 0 };
+	int delta = 0;
+	bool fault = false, was = in->fsm.state == VRRP_FAULT;
+	uint8_t prio = in->params.priority;
+
+	if (in->stopped)
+		return;
+	vrrp_track_eval(in, &delta, &fault, in->fault_why, sizeof(in->fault_why));
+	in->own_fault = fault || !in->ifp->running;
+	if (!in->ifp->running)
+		snprintf(in->fault_why, sizeof(in->fault_why), "%s link down", in->ifp->name);
+	in->track_delta = delta;
+	in->params.priority = effective_priority(in->conf.priority, delta);
+	fault = in->own_fault || vrrp_sync_group_fault(in);
+	if (fault && !was && in->fsm.state != VRRP_INIT) {
+		if (!in->own_fault && in->sync)
+			snprintf(in->fault_why, sizeof(in->fault_why), "sync group %s",
+				 vrrp_sync_name(in->sync));
+		ev.type = VRRP_EV_FAULT;
+		vrrp_inst_event(in, &ev);
+	} else if (!fault && was) {
+		in->fault_why[0] = '\0';
+		ev.type = VRRP_EV_FAULT_CLEAR;
+		vrrp_inst_event(in, &ev);
+	}
+	if (in->params.priority != prio) {
+		VLOG(LOG_INFO, in, "priority %u -> %u (tracking %+d)", prio,
+		     in->params.priority, delta);
+		ev.type = VRRP_EV_PRIORITY;
+		vrrp_inst_event(in, &ev);
+	}
 }
 
 void vrrp_inst_start(struct vrrp_inst *in)
@@ -272,10 +410,7 @@ void vrrp_inst_start(struct vrrp_inst *in)
 	if (in->conf.priority != 255)
 		vips_change(in, NL_ADDR_DEL, in->conf.vips, in->conf.n_vips, true);
 	vrrp_inst_event(in, &ev);
-	if (!in->ifp->running) {
-		ev.type = VRRP_EV_FAULT;
-		vrrp_inst_event(in, &ev);
-	}
+	vrrp_inst_refresh(in);
 }
 
 void vrrp_inst_shutdown(struct vrrp_inst *in)
@@ -295,15 +430,16 @@ static bool vip_in(const struct conf_vip *v, const struct conf_vip *set, size_t 
 }
 
 /* Reload: keep the state, move the VIPs we hold to the new list, and let
- * the state machine react to a new priority. */
+ * tracking and the state machine react to the new priority. */
 void vrrp_inst_reconfigure(struct vrrp_inst *in, const struct conf_vrrp *c)
 {
 	struct conf_vrrp old = in->conf;
 	bool holding = in->fsm.state == VRRP_MASTER || in->fsm.state == VRRP_LEAVING;
-	uint8_t old_prio = in->params.priority;
+	char err[CONF_ERR_MAX];
+	uint8_t old_prio;
 
-	in->conf.vips = NULL;
-	if (conf_copy(&in->conf, c) < 0) {
+	memset(&in->conf, 0, sizeof(in->conf));
+	if (conf_vrrp_copy(&in->conf, c) < 0) {
 		in->conf = old;
 		VLOG(LOG_ERR, in, "reload: out of memory, keeping the old settings");
 		return;
@@ -316,14 +452,13 @@ void vrrp_inst_reconfigure(struct vrrp_inst *in, const struct conf_vrrp *c)
 			if (!vip_in(&in->conf.vips[i], old.vips, old.n_vips))
 				vips_change(in, NL_ADDR_ADD, &in->conf.vips[i], 1, false);
 	}
-	free(old.vips);
-	params_from_conf(&in->params, &in->conf, in->ifp);
-	if (in->params.priority != old_prio) {
-		struct vrrp_event ev = { .type = VRRP_EV_PRIORITY };
-
-		VLOG(LOG_INFO, in, "priority %u -> %u", old_prio, in->params.priority);
-		vrrp_inst_event(in, &ev);
-	}
+	conf_vrrp_free(&old);
+	old_prio = in->params.priority;
+	params_from_conf(in);
+	in->params.priority = old_prio; /* refresh announces the change */
+	if (vrrp_track_register(in, err, sizeof(err)) < 0)
+		VLOG(LOG_ERR, in, "reload: tracking: %s", err);
+	vrrp_inst_refresh(in);
 }
 
 bool vrrp_rt_all_stopped(const struct vrrp_rt *rt)

@@ -37,16 +37,27 @@ static bool same_addrs(const struct vrrp_inst *in, const struct vrrp_adv *adv)
 	return true;
 }
 
-/* §7.1 checks that need the instance, then the state machine. */
-static void dispatch(struct vrrp_iface *ifp, const struct vrrp_adv *adv)
+static bool from_peer(const struct vrrp_inst *in, const struct addr *src)
 {
-	struct vrrp_inst *in = ifp->by_vrid4[adv->vrid];
+	for (size_t i = 0; i < in->conf.n_unicast_peers; i++)
+		if (addr_eq(src, &in->conf.unicast_peers[i]))
+			return true;
+	return false;
+}
+
+/* §7.1 checks that need the instance, then the state machine. */
+static void dispatch(struct vrrp_iface *ifp, int fi, const struct vrrp_adv *adv)
+{
+	struct vrrp_inst *in = ifp->by_vrid[fi][adv->vrid];
 	struct vrrp_event ev = { .type = VRRP_EV_ADVERT };
 
-	if (addr_eq(&adv->src, &ifp->primary4))
+	if (addr_eq(&adv->src, &ifp->primary[fi]) || (in && addr_eq(&adv->src, &in->src)))
 		return; /* our own, looped back by a bridge or macvlan */
 	if (!in || in->removing)
 		return count(ifp->rt, NULL, VRRP_RX_UNKNOWN_VRID);
+	/* unicast mode: only the configured peers may speak (issue 3) */
+	if (in->conf.n_unicast_peers && !from_peer(in, &adv->src))
+		return count(ifp->rt, in, VRRP_RX_NOT_PEER);
 	if (adv->version != in->conf.version)
 		return count(ifp->rt, in, VRRP_RX_VERSION_MISMATCH);
 	/* RFC 3768 §7.1: v2 routers must agree on the interval */
@@ -68,15 +79,30 @@ static void dispatch(struct vrrp_iface *ifp, const struct vrrp_adv *adv)
 	vrrp_inst_event(in, &ev);
 }
 
-static void rx_cb(struct loop *l, int fd, uint32_t events, void *arg)
+/* A packet that failed decoding is still attributed to its instance when
+ * the VRID byte is readable. */
+static struct vrrp_inst *guess_inst(struct vrrp_iface *ifp, int fi,
+				    const uint8_t *buf, size_t n)
 {
-	struct vrrp_iface *ifp = arg;
+	size_t off = 0;
+
+	if (fi == 0) {
+		off = n > 0 ? (size_t)(buf[0] & 0x0f) * 4 : 0;
+		if (off < 20)
+			return NULL;
+	}
+	return n > off + 1 ? ifp->by_vrid[fi][buf[off + 1]] : NULL;
+}
+
+static void rx_family(struct vrrp_iface *ifp, int fi)
+{
+	int family = fi ? AF_INET6 : AF_INET;
 	uint8_t buf[2048];
 	struct vrrp_rx_meta meta;
 	struct vrrp_adv adv;
 
 	for (int i = 0; i < RX_BURST; i++) {
-		ssize_t n = vrrp_sock_recv(fd, AF_INET, buf, sizeof(buf), &meta);
+		ssize_t n = vrrp_sock_recv(ifp->fd[fi], family, buf, sizeof(buf), &meta);
 		enum vrrp_rx_err e;
 
 		if (n < 0) {
@@ -84,19 +110,24 @@ static void rx_cb(struct loop *l, int fd, uint32_t events, void *arg)
 				log_warn("vrrp: %s: receive", ifp->name);
 			return;
 		}
-		e = vrrp_pkt_decode_ip4(buf, (size_t)n, &adv);
+		e = fi ? vrrp_pkt_decode(buf, (size_t)n, &meta, &adv)
+		       : vrrp_pkt_decode_ip4(buf, (size_t)n, &adv);
 		if (e != VRRP_RX_OK) {
-			/* attribute it to the instance when the VRID is readable */
-			struct vrrp_inst *in = NULL;
-			size_t ihl = n > 0 ? (size_t)(buf[0] & 0x0f) * 4 : 0;
-
-			if (ihl >= 20 && (size_t)n > ihl + 1)
-				in = ifp->by_vrid4[buf[ihl + 1]];
-			count(ifp->rt, in, e);
+			count(ifp->rt, guess_inst(ifp, fi, buf, (size_t)n), e);
 			continue;
 		}
-		dispatch(ifp, &adv);
+		dispatch(ifp, fi, &adv);
 	}
+}
+
+static void rx4_cb(struct loop *l, int fd, uint32_t events, void *arg)
+{
+	rx_family(arg, 0);
+}
+
+static void rx6_cb(struct loop *l, int fd, uint32_t events, void *arg)
+{
+	rx_family(arg, 1);
 }
 
 static void collect_vips(const struct vrrp_rt *rt, const char *ifname,
@@ -124,51 +155,70 @@ static struct vrrp_iface *iface_open(struct vrrp_rt *rt, const char *ifname,
 	collect_vips(rt, ifname, ex, &nex, sizeof(ex) / sizeof(ex[0]));
 	if (nl_ifinfo_get(ifname, ex, nex, &info, err, errlen) < 0)
 		return NULL;
-	if (!info.primary4.family) {
-		snprintf(err, errlen, "interface %s has no IPv4 address to send adverts from", ifname);
-		return NULL;
-	}
 	ifp = calloc(1, sizeof(*ifp));
 	if (!ifp) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	ifp->fd4 = vrrp_sock_open(AF_INET, info.ifindex, ifname);
-	if (ifp->fd4 < 0 || loop_add_fd(rt->loop, ifp->fd4, EPOLLIN, rx_cb, ifp) < 0) {
-		snprintf(err, errlen, "interface %s: VRRP socket: %s", ifname, strerror(errno));
-		if (ifp->fd4 >= 0)
-			close(ifp->fd4);
-		free(ifp);
-		return NULL;
-	}
 	ifp->rt = rt;
+	ifp->fd[0] = ifp->fd[1] = -1;
 	snprintf(ifp->name, sizeof(ifp->name), "%s", ifname);
 	ifp->ifindex = info.ifindex;
 	memcpy(ifp->mac, info.mac, sizeof(ifp->mac));
 	ifp->running = info.running;
-	ifp->primary4 = info.primary4;
+	ifp->primary[0] = info.primary4;
+	ifp->primary[1] = info.primary6;
 	return ifp;
+}
+
+/* The family's socket, opened when the first instance of it arrives. */
+static int iface_family(struct vrrp_iface *ifp, int family, char *err, size_t errlen)
+{
+	int fi = vrrp_fam_idx(family);
+
+	if (ifp->fd[fi] >= 0)
+		return 0;
+	if (!ifp->primary[fi].family) {
+		snprintf(err, errlen, "interface %s has no %s address to send adverts from",
+			 ifp->name, fi ? "IPv6 link-local" : "IPv4");
+		return -1;
+	}
+	ifp->fd[fi] = vrrp_sock_open(family, ifp->ifindex, ifp->name);
+	if (ifp->fd[fi] < 0 ||
+	    loop_add_fd(ifp->rt->loop, ifp->fd[fi], EPOLLIN, fi ? rx6_cb : rx4_cb, ifp) < 0) {
+		snprintf(err, errlen, "interface %s: VRRP socket: %s", ifp->name, strerror(errno));
+		if (ifp->fd[fi] >= 0)
+			close(ifp->fd[fi]);
+		ifp->fd[fi] = -1;
+		return -1;
+	}
+	return 0;
 }
 
 struct vrrp_iface *vrrp_iface_get(struct vrrp_rt *rt, const char *ifname,
 				  const struct conf_vrrp *c, char *err, size_t errlen)
 {
 	struct vrrp_iface *ifp;
-	char a[ADDR_STRLEN];
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
 
 	for (ifp = rt->ifaces; ifp; ifp = ifp->next)
-		if (strcmp(ifp->name, ifname) == 0) {
-			ifp->refs++;
-			return ifp;
-		}
-	ifp = iface_open(rt, ifname, c, err, errlen);
-	if (!ifp)
+		if (strcmp(ifp->name, ifname) == 0)
+			break;
+	if (!ifp) {
+		ifp = iface_open(rt, ifname, c, err, errlen);
+		if (!ifp)
+			return NULL;
+		ifp->next = rt->ifaces;
+		rt->ifaces = ifp;
+		log_info("vrrp: %s: index %d, primary %s, link-local %s, link %s", ifname,
+			 ifp->ifindex, addr_fmt(&ifp->primary[0], a, sizeof(a)),
+			 addr_fmt(&ifp->primary[1], b, sizeof(b)), ifp->running ? "up" : "down");
+	}
+	ifp->refs++;
+	if (iface_family(ifp, c->family, err, errlen) < 0) {
+		vrrp_iface_put(ifp);
 		return NULL;
-	ifp->refs = 1;
-	ifp->next = rt->ifaces;
-	rt->ifaces = ifp;
-	log_info("vrrp: %s: index %d, primary %s, link %s", ifname, ifp->ifindex,
-		 addr_fmt(&ifp->primary4, a, sizeof(a)), ifp->running ? "up" : "down");
+	}
 	return ifp;
 }
 
@@ -183,31 +233,34 @@ void vrrp_iface_put(struct vrrp_iface *ifp)
 			*pp = ifp->next;
 			break;
 		}
-	loop_del_fd(ifp->rt->loop, ifp->fd4);
-	close(ifp->fd4);
+	for (int fi = 0; fi < VRRP_FAMILIES; fi++)
+		if (ifp->fd[fi] >= 0) {
+			loop_del_fd(ifp->rt->loop, ifp->fd[fi]);
+			close(ifp->fd[fi]);
+		}
 	free(ifp);
 }
 
 static void link_changed(struct vrrp_iface *ifp, bool running)
 {
-	struct vrrp_event ev = { .type = running ? VRRP_EV_FAULT_CLEAR : VRRP_EV_FAULT };
-
 	if (ifp->running == running)
 		return;
 	ifp->running = running;
 	log_notice("vrrp: %s: link %s", ifp->name, running ? "up" : "down");
 	for (struct vrrp_inst *in = ifp->rt->insts; in; in = in->next)
 		if (in->ifp == ifp && !in->stopped)
-			vrrp_inst_event(in, &ev);
+			vrrp_inst_refresh(in);
 }
 
 static void link_cb(const struct nl_link_event *lev, void *arg)
 {
 	struct vrrp_rt *rt = arg;
+	bool up = lev->running && !lev->deleted;
 
 	for (struct vrrp_iface *ifp = rt->ifaces; ifp; ifp = ifp->next)
 		if (ifp->ifindex == lev->ifindex)
-			link_changed(ifp, lev->running && !lev->deleted);
+			link_changed(ifp, up);
+	vrrp_track_link(rt, lev->ifindex, lev->ifname, up);
 }
 
 /* Events were lost (ENOBUFS): ask the kernel for the truth again. */
@@ -236,9 +289,18 @@ void vrrp_rx_link_event_fd(struct loop *l, int fd, uint32_t events, void *arg)
 
 static void ack_cb(uint32_t seq, int err, void *arg)
 {
+	struct vrrp_rt *rt = arg;
+	const struct vrrp_nlreq *rq = &rt->nlreq[seq % VRRP_NLREQ_RING];
+	const char *what = rq->seq == seq ? rq->what : "netlink request";
+
+	if (rq->seq == seq && rq->cleanup) {
+		if (err == 0)
+			log_notice("%s: it was left behind by a previous run", what);
+		return;
+	}
 	/* Adding a present address or deleting an absent one is success. */
 	if (err && err != -EEXIST && err != -EADDRNOTAVAIL && err != -ENOENT)
-		log_warnx("netlink: request %u failed: %s", seq, strerror(-err));
+		log_warnx("%s: failed: %s", what, strerror(-err));
 }
 
 static void nl_cmd_cb(struct loop *l, int fd, uint32_t events, void *arg)
@@ -251,7 +313,7 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct loop *l, char *err, size_t errlen)
 {
 	memset(rt, 0, sizeof(*rt));
 	rt->loop = l;
-	rt->nl_fd = rt->nl_ev_fd = rt->arp_fd = -1;
+	rt->nl_fd = rt->nl_ev_fd = rt->arp_fd = rt->inotify_fd = -1;
 	rt->nl_fd = nl_route_open(0);
 	rt->nl_ev_fd = nl_route_open(RTMGRP_LINK);
 	rt->arp_fd = vrrp_arp_open();
@@ -269,6 +331,8 @@ void vrrp_rt_free(struct vrrp_rt *rt)
 {
 	while (rt->insts)
 		vrrp_inst_destroy(rt->insts);
+	vrrp_sync_free(rt);
+	vrrp_track_free(rt);
 	if (rt->nl_fd >= 0) {
 		loop_del_fd(rt->loop, rt->nl_fd);
 		close(rt->nl_fd);
@@ -279,5 +343,5 @@ void vrrp_rt_free(struct vrrp_rt *rt)
 	}
 	if (rt->arp_fd >= 0)
 		close(rt->arp_fd);
-	rt->nl_fd = rt->nl_ev_fd = rt->arp_fd = -1;
+	rt->nl_fd = rt->nl_ev_fd = rt->arp_fd = rt->inotify_fd = -1;
 }

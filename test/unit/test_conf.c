@@ -15,30 +15,7 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
-
-static const char *srcdir(void)
-{
-	const char *d = getenv("TOP_SRCDIR");
-
-	return d && *d ? d : ".";
-}
-
-static void src_path(char *buf, size_t len, const char *rel)
-{
-	snprintf(buf, len, "%s/%s", srcdir(), rel);
-}
-
-/* Write text to a fresh temp file; the caller unlinks path. */
-static void write_tmp(char *path, size_t len, const char *text)
-{
-	int fd;
-
-	snprintf(path, len, "/tmp/test_conf.XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-}
+#include "test/unit/conf_helpers.h"
 
 static void assert_vip(const struct conf_vip *v, const char *addr, unsigned prefixlen)
 {
@@ -77,6 +54,17 @@ static void check_example(const char *rel, const char *router_id, unsigned prior
 	assert_int_equal(c.vrrp[1].version, 3);
 	assert_int_equal(c.vrrp[1].handover_ms, 2 * 100 + 100); /* derived default */
 	assert_vip(&c.vrrp[1].vips[0], "192.168.10.53", 24);
+	/* both instances watch the HAProxy checker and fail over together */
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(c.vrrp[i].n_track, 1);
+		assert_string_equal(c.vrrp[i].track[0].name, "haproxy");
+		assert_int_equal(c.vrrp[i].track[0].weight, -60);
+	}
+	assert_int_equal(c.n_sync, 1);
+	assert_string_equal(c.sync[0].name, "balancer");
+	assert_int_equal(c.sync[0].n_members, 2);
+	assert_string_equal(c.sync[0].members[0], "web");
+	assert_string_equal(c.sync[0].members[1], "db");
 	conf_free(&c);
 }
 
@@ -87,16 +75,6 @@ static void test_examples(void **state)
 }
 
 /* ---- fixtures ---- */
-
-static void load_fixture(const char *name, struct conf *c)
-{
-	char path[512], err[CONF_ERR_MAX];
-
-	snprintf(path, sizeof(path), "%s/test/unit/conf/%s", srcdir(), name);
-	if (conf_read(path, c, err, sizeof(err)) < 0)
-		fail_msg("%s", err);
-	assert_string_equal(c->path, path);
-}
 
 static void test_defaults(void **state)
 {
@@ -112,6 +90,11 @@ static void test_defaults(void **state)
 	assert_string_equal(c.global.pid_file, "/run/tandem/tandemd.pid");
 	assert_int_equal(c.global.log_level, CONF_LOG_INFO);
 	assert_true(c.global.syslog);
+	assert_string_equal(c.global.notify_user, "");
+	assert_int_equal(c.global.notify_timeout_ms, 10000);
+	assert_int_equal(c.global.startup_delay_ms, 0);
+	assert_int_equal(c.n_sync, 0);
+	assert_null(c.sync);
 	assert_int_equal(c.n_vrrp, 1);
 	v = &c.vrrp[0];
 	assert_int_equal(v->priority, 100);
@@ -130,6 +113,25 @@ static void test_defaults(void **state)
 	assert_int_equal(v->pos.line, 3);
 	assert_int_equal(v->vips[0].pos.line, 7);
 	assert_string_equal(v->pos.file, c.path);
+	/* issue 3: multicast, nothing tracked, no programs, no virtual MAC */
+	assert_int_equal(v->unicast_src.family, 0);
+	assert_null(v->unicast_peers);
+	assert_int_equal(v->n_unicast_peers, 0);
+	assert_null(v->track_if);
+	assert_int_equal(v->n_track_if, 0);
+	assert_null(v->track_file);
+	assert_int_equal(v->n_track_file, 0);
+	assert_null(v->track);
+	assert_int_equal(v->n_track, 0);
+	assert_null(v->notify.any.argv);
+	assert_int_equal(v->notify.any.argc, 0);
+	assert_null(v->notify.master.argv);
+	assert_null(v->notify.backup.argv);
+	assert_null(v->notify.fault.argv);
+	assert_null(v->notify.stop.argv);
+	assert_false(v->use_vmac);
+	assert_string_equal(v->vmac_ifname, "");
+	assert_false(v->higher_prio_send_advert);
 	conf_free(&c);
 }
 
@@ -217,31 +219,6 @@ static void test_duration_rounding(void **state)
 }
 
 /* ---- bad configs -> exact messages ---- */
-
-/* Rows with only `extra` get it on line 7 of this instance (opened on line 2). */
-#define TEMPLATE "vrrp_instances: (\n"                                  \
-		 "  {\n"                                                \
-		 "    name = \"web\";\n"                                \
-		 "    interface = \"eth0\";\n"                          \
-		 "    vrid = 51;\n"                                     \
-		 "    virtual_ipaddress = [ \"192.0.2.10/24\" ];\n"    \
-		 "    %s\n"                                             \
-		 "  }\n"                                                \
-		 ");\n"
-
-/* One instance opened on line 1 with settings s on line 2, to test
- * name/vrid/interface/VIPs (which the template already sets). */
-#define INST(s) "vrrp_instances: ( {\n" s "\n} );\n"
-#define LIST(s) "vrrp_instances: (\n" s "\n);\n"
-/* An instance opened on its first line, VIPs on the next one. */
-#define WEB(vrid, vips) "{ name = \"web\"; interface = \"eth0\"; vrid = " vrid ";\n" \
-			"  virtual_ipaddress = " vips "; }"
-
-struct bad {
-	const char *text;   /* whole config, or NULL for TEMPLATE + extra */
-	const char *extra;
-	const char *expect; /* error after "FILE:" */
-};
 
 static const struct bad bad_rows[] = {
 	/* unknown settings, types, per-setting ranges (conf_load) */
@@ -357,46 +334,9 @@ static const struct bad bad_rows[] = {
 	{ "global: {\n router_id = \"lb1\";\n", NULL, "3: syntax error" },
 };
 
-/* want = "PATH:" + expect, with a "%s" in expect (the file of a first
- * definition) replaced by PATH as well. */
-static void expand(char *want, size_t len, const char *path, const char *expect)
-{
-	const char *p = strstr(expect, "%s");
-
-	if (p)
-		snprintf(want, len, "%s:%.*s%s%s", path, (int)(p - expect), expect, path, p + 2);
-	else
-		snprintf(want, len, "%s:%s", path, expect);
-}
-
 static void test_bad_configs(void **state)
 {
-	char text[2048], path[64], want[CONF_ERR_MAX + 64];
-	char err[CONF_ERR_MAX];
-	struct conf c;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < sizeof(bad_rows) / sizeof(bad_rows[0]); i++) {
-		const struct bad *b = &bad_rows[i];
-
-		if (b->text)
-			snprintf(text, sizeof(text), "%s", b->text);
-		else
-			snprintf(text, sizeof(text), TEMPLATE, b->extra);
-		write_tmp(path, sizeof(path), text);
-		memset(&c, 0xa5, sizeof(c)); /* conf_read must not rely on a zeroed out */
-		rc = conf_read(path, &c, err, sizeof(err));
-		unlink(path);
-		if (rc == 0)
-			fail_msg("row %zu loaded:\n%s", i, text);
-		expand(want, sizeof(want), path, b->expect);
-		if (strcmp(err, want))
-			fail_msg("row %zu:\n got: %s\nwant: %s", i, err, want);
-		assert_int_equal(c.n_vrrp, 0); /* left empty on error */
-		assert_null(c.vrrp);
-		conf_free(&c);
-	}
+	run_bad_rows(bad_rows, sizeof(bad_rows) / sizeof(bad_rows[0]));
 }
 
 static void test_too_many_vips(void **state)
