@@ -10,6 +10,7 @@
 
 #include "daemon/log.h"
 #include "daemon/notify.h"
+#include "vrrp/vrrp_accept.h"
 
 #define STOP_MARGIN_MS 1000
 
@@ -145,7 +146,8 @@ int daemon_init(struct daemon *d, struct loop *l, struct conf *c,
 	d->rt.on_stopped = on_stopped;
 	d->rt.arg = d;
 	made = calloc(d->conf.n_vrrp + 1, sizeof(*made));
-	if (!made || create_new(d, &d->conf, made, err, errlen) < 0 ||
+	if (!made || vrrp_accept_apply(&d->conf, err, errlen) < 0 ||
+	    create_new(d, &d->conf, made, err, errlen) < 0 ||
 	    vrrp_sync_build(&d->rt, &d->conf, err, errlen) < 0) {
 		free(made);
 		return -1;
@@ -219,6 +221,16 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		conf_free(&nc);
 		goto refuse;
 	}
+	/* accept_mode rules: one atomic transaction, so a failure leaves the
+	 * running rules in place and the reload is refused whole */
+	if (vrrp_accept_apply(&nc, err, errlen) < 0) {
+		for (size_t i = 0; i < nc.n_vrrp; i++)
+			if (made[i])
+				vrrp_inst_destroy(made[i]);
+		free(made);
+		conf_free(&nc);
+		goto refuse;
+	}
 	/* the whole new configuration is accepted from here on */
 	apply_reload(d, &nc, made);
 	free(made);
@@ -259,5 +271,7 @@ void daemon_free(struct daemon *d)
 		notify_free(d->rt.notify);
 	d->rt.notify = NULL;
 	vrrp_rt_free(&d->rt);
+	if (d->loop)
+		vrrp_accept_remove();
 	conf_free(&d->conf);
 }

@@ -1,0 +1,82 @@
+/* test_vrrp_accept.c - the nftables script for accept_mode (RFC 5798 §6.4.3). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "vrrp/vrrp_accept.h"
+
+static struct conf_vip vip(const char *s)
+{
+	struct conf_vip v = { .prefixlen = 24 };
+
+	assert_int_equal(addr_parse(s, &v.addr), 0);
+	return v;
+}
+
+static struct conf_vrrp inst(struct conf_vip *vips, size_t n, int family, bool accept, int prio)
+{
+	struct conf_vrrp v = { .vips = vips, .n_vips = n, .family = (uint8_t)family,
+			       .accept = accept, .priority = (uint8_t)prio };
+	return v;
+}
+
+#define DELETE_ONLY "add table inet tandem\ndelete table inet tandem\n"
+
+static void test_script(void **state)
+{
+	struct conf_vip v4[] = { vip("192.0.2.10"), vip("192.0.2.11") };
+	struct conf_vip v4b[] = { vip("192.0.2.20") };
+	struct conf_vip v4o[] = { vip("192.0.2.30") };
+	struct conf_vip v6[] = { vip("2001:db8::10") };
+	struct conf_vrrp vr[] = {
+		inst(v4, 2, AF_INET, false, 100),
+		inst(v4b, 1, AF_INET, true, 100),   /* accepts: not listed */
+		inst(v4o, 1, AF_INET, false, 255),  /* owner: always accepts */
+		inst(v6, 1, AF_INET6, false, 100),
+	};
+	struct conf c = { .vrrp = vr, .n_vrrp = 4 };
+	char buf[2048];
+	size_t n = vrrp_accept_script(&c, buf, sizeof(buf));
+
+	assert_int_equal(n, strlen(buf));
+	assert_string_equal(buf,
+		DELETE_ONLY
+		"table inet tandem {\n"
+		"\tset noaccept4 { type ipv4_addr; elements = { 192.0.2.10, 192.0.2.11 } }\n"
+		"\tset noaccept6 { type ipv6_addr; elements = { 2001:db8::10 } }\n"
+		"\tchain input {\n"
+		"\t\ttype filter hook input priority filter - 10; policy accept;\n"
+		"\t\tip6 daddr @noaccept6 icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n"
+		"\t\tip daddr @noaccept4 counter drop\n"
+		"\t\tip6 daddr @noaccept6 counter drop\n"
+		"\t}\n}\n");
+	/* too small: refused, not truncated */
+	assert_int_equal(vrrp_accept_script(&c, buf, n), 0);
+	assert_int_equal(vrrp_accept_script(&c, buf, n + 1), n);
+}
+
+/* Nothing to drop: only remove a table a previous run may have left. */
+static void test_nothing(void **state)
+{
+	struct conf_vip v4[] = { vip("192.0.2.10") };
+	struct conf_vrrp vr[] = { inst(v4, 1, AF_INET, true, 100), inst(v4, 1, AF_INET, false, 255) };
+	struct conf c = { .vrrp = vr, .n_vrrp = 2 };
+	char buf[2048];
+
+	assert_int_not_equal(vrrp_accept_script(&c, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, DELETE_ONLY);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_script),
+		cmocka_unit_test(test_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

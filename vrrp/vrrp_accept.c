@@ -1,0 +1,145 @@
+/* vrrp_accept.c - accept_mode (RFC 5798 §6.4.3): "MUST accept packets
+ * addressed to the IPvX address(es) associated with the virtual router if
+ * it is the IPvX address owner or if Accept_Mode is True. Otherwise, MUST
+ * NOT accept these packets."
+ *
+ * Linux delivers locally whatever address sits on an interface, so a VIP
+ * of an accept_mode=false instance is listed in an nftables set and an
+ * input-hook rule drops what is addressed to it. ARP is not IP, and IPv6
+ * neighbour discovery to the VIP is let through (the master must answer
+ * for it, §8.2). The set is static: a backup has no VIP, so the rule only
+ * ever matches on the master. The table is replaced atomically on start
+ * and reload and deleted on exit. libnftables does the talking to the
+ * kernel: a short local netlink round trip, at start and reload only. */
+#include "vrrp/vrrp_accept.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <nftables/libnftables.h>
+
+#define TABLE "inet tandem"
+#define DELETE_ONLY "add table " TABLE "\ndelete table " TABLE "\n"
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool overflow;
+};
+
+static void put(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= b->cap - b->len)
+		b->overflow = true;
+	else
+		b->len += (size_t)n;
+}
+
+static bool noaccept(const struct conf_vrrp *v)
+{
+	return !v->accept && v->priority != 255;
+}
+
+/* "elements = { a, b }" for one family; returns how many. */
+static size_t put_elements(struct sbuf *b, const struct conf *c, int family)
+{
+	char a[ADDR_STRLEN];
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->n_vrrp; i++) {
+		if (!noaccept(&c->vrrp[i]) || c->vrrp[i].family != family)
+			continue;
+		for (size_t k = 0; k < c->vrrp[i].n_vips; k++)
+			put(b, "%s%s", n++ ? ", " : " elements = { ",
+			    addr_fmt(&c->vrrp[i].vips[k].addr, a, sizeof(a)));
+	}
+	if (n)
+		put(b, " }");
+	return n;
+}
+
+size_t vrrp_accept_script(const struct conf *c, char *buf, size_t len)
+{
+	struct sbuf b = { buf, 0, len, len == 0 };
+
+	/* "add" first so that "delete" never fails: the pair empties any
+	 * table a crashed run left, in the same transaction */
+	put(&b, DELETE_ONLY);
+	put(&b, "table " TABLE " {\n\tset noaccept4 { type ipv4_addr;");
+	size_t n4 = put_elements(&b, c, AF_INET);
+	put(&b, " }\n\tset noaccept6 { type ipv6_addr;");
+	size_t n6 = put_elements(&b, c, AF_INET6);
+	put(&b, " }\n");
+	put(&b, "\tchain input {\n\t\ttype filter hook input priority filter - 10; policy accept;\n"
+		"\t\tip6 daddr @noaccept6 icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n"
+		"\t\tip daddr @noaccept4 counter drop\n"
+		"\t\tip6 daddr @noaccept6 counter drop\n\t}\n}\n");
+	if (!n4 && !n6) {
+		b.len = 0;
+		put(&b, DELETE_ONLY);
+	}
+	return b.overflow ? 0 : b.len;
+}
+
+static int run(const char *script, char *err, size_t errlen)
+{
+	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	int rc;
+
+	if (!nft) {
+		snprintf(err, errlen, "nftables: cannot create a context");
+		return -1;
+	}
+	nft_ctx_buffer_error(nft);
+	rc = nft_run_cmd_from_buffer(nft, script);
+	if (rc != 0) {
+		const char *e = nft_ctx_get_error_buffer(nft);
+		size_t n;
+
+		snprintf(err, errlen, "nftables: %s", e && *e ? e : "failed");
+		n = strlen(err);
+		while (n && err[n - 1] == '\n')
+			err[--n] = '\0';
+	}
+	nft_ctx_free(nft);
+	return rc ? -1 : 0;
+}
+
+int vrrp_accept_apply(const struct conf *c, char *err, size_t errlen)
+{
+	static char script[65536];
+
+	size_t n = vrrp_accept_script(c, script, sizeof(script));
+
+	if (!n) {
+		snprintf(err, errlen, "accept_mode: too many VIPs for the nftables script");
+		return -1;
+	}
+	/* Nothing to drop: only tidying up after a crashed run, which must not
+	 * stop a daemon on a kernel without nf_tables. */
+	if (n == strlen(DELETE_ONLY)) {
+		run(script, err, errlen);
+		err[0] = '\0';
+		return 0;
+	}
+	return run(script, err, errlen);
+}
+
+void vrrp_accept_remove(void)
+{
+	char err[256];
+
+	run(DELETE_ONLY, err, sizeof(err));
+}
