@@ -122,6 +122,9 @@ struct conf_sync_group {
 	struct conf_pos pos;
 };
 
+struct conf_ipvs;     /* conf/conf_ipvs.h: virtual_servers (issue 5) */
+struct conf_checkers; /* conf/conf_checkers.h: checkers (issue 6) */
+
 struct conf {
 	char path[CONF_PATH_MAX];
 	struct conf_global global;
@@ -129,6 +132,8 @@ struct conf {
 	size_t n_vrrp;
 	struct conf_sync_group *sync;
 	size_t n_sync;
+	struct conf_ipvs *ipvs;         /* NULL when the file has no virtual_servers */
+	struct conf_checkers *checkers; /* NULL when the file has no checkers */
 };
 
 /* Load path into out (zeroed first). On error returns -1 and writes

@@ -408,5 +408,8 @@ int conf_check(const struct conf *c, char *err, size_t errlen)
 	for (i = 0; i < c->n_sync; i++)
 		if (check_sync(c, i, err, errlen) < 0)
 			return -1;
+	/* checkers first: virtual servers refer to them by name */
+	if (conf_checkers_check(c, err, errlen) < 0 || conf_ipvs_check(c, err, errlen) < 0)
+		return -1;
 	return 0;
 }

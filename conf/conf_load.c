@@ -314,6 +314,12 @@ static int load_root(const struct ld *ld, const config_setting_t *root, struct c
 		} else if (!strcmp(name, "vrrp_sync_groups")) {
 			if (load_sync_list(ld, s, c) < 0)
 				return -1;
+		} else if (!strcmp(name, "virtual_servers")) {
+			if (conf_ipvs_load(ld, s, c) < 0)
+				return -1;
+		} else if (!strcmp(name, "checkers")) {
+			if (conf_checkers_load(ld, s, c) < 0)
+				return -1;
 		} else {
 			return ld_err(ld, s, "unknown setting '%s' at top level", name);
 		}
@@ -394,5 +400,7 @@ void conf_free(struct conf *c)
 	for (i = 0; i < c->n_sync && c->sync; i++)
 		conf_sync_free(&c->sync[i]);
 	free(c->sync);
+	conf_ipvs_free(c);
+	conf_checkers_free(c);
 	memset(c, 0, sizeof(*c));
 }

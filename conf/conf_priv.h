@@ -78,4 +78,14 @@ void conf_notify_free(struct conf_notify *n);
 int load_sync_list(const struct ld *ld, const config_setting_t *s, struct conf *c);
 void conf_sync_free(struct conf_sync_group *g);
 
+/* conf_ipvs.c (issue 5): top-level "virtual_servers" */
+int conf_ipvs_load(const struct ld *ld, const config_setting_t *s, struct conf *c);
+int conf_ipvs_check(const struct conf *c, char *err, size_t errlen);
+void conf_ipvs_free(struct conf *c);
+
+/* conf_checkers.c (issue 6): top-level "checkers" */
+int conf_checkers_load(const struct ld *ld, const config_setting_t *s, struct conf *c);
+int conf_checkers_check(const struct conf *c, char *err, size_t errlen);
+void conf_checkers_free(struct conf *c);
+
 #endif

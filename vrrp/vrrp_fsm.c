@@ -13,7 +13,7 @@ static const char *const state_names[VRRP_STATE_MAX] = {
 };
 static const char *const event_names[VRRP_EV_MAX] = {
 	"startup", "timer", "advert", "shutdown", "fault", "fault-clear", "priority",
-	"group-master", "group-backup",
+	"group-master", "group-backup", "handoff",
 };
 static const char *const action_names[VRRP_ACT_MAX] = {
 	"send-advert", "add-vips", "del-vips", "announce", "stopped",
@@ -92,7 +92,17 @@ static enum vrrp_state become_master(const struct vrrp_params *p,
 	f->master = p->primary;
 	f->master_priority = p->priority;
 	f->master_adver_int_ms = p->adver_int_ms;
+	f->yielded = false;
+	f->handoff = false;
 	return VRRP_MASTER;
+}
+
+/* Maintenance: a backup whose timer runs out keeps waiting instead. */
+static enum vrrp_state stay_backup(const struct vrrp_params *p, struct vrrp_fsm *f,
+				   uint64_t now)
+{
+	f->timer_at = now + vrrp_master_down_ms(p, f->master_adver_int_ms);
+	return VRRP_BACKUP;
 }
 
 /* §6.4.1 Startup: owner -> Master, otherwise Backup with
@@ -148,6 +158,8 @@ static enum vrrp_state h_backup_timer(const struct vrrp_params *p,
 				      const struct vrrp_event *ev, uint64_t now,
 				      struct vrrp_actions *out)
 {
+	if (p->maintenance)
+		return stay_backup(p, f, now);
 	out->why = "master down timer expired";
 	return become_master(p, f, now, out);
 }
@@ -170,8 +182,10 @@ static enum vrrp_state h_backup_advert(const struct vrrp_params *p,
 		out->why = "master sent priority 0";
 		return VRRP_BACKUP;
 	}
-	if (p->preempt && ev->adv_priority < p->priority &&
-	    now >= f->preempt_after)
+	/* after a handoff we do not take the role straight back */
+	bool preempt = p->preempt && !f->yielded && !p->maintenance;
+
+	if (preempt && ev->adv_priority < p->priority && now >= f->preempt_after)
 		return VRRP_BACKUP; /* discard: we preempt when the timer fires */
 
 	if (p->version == 3)
@@ -179,7 +193,7 @@ static enum vrrp_state h_backup_advert(const struct vrrp_params *p,
 	t = now + vrrp_master_down_ms(p, f->master_adver_int_ms);
 	/* preempt_delay: a lower-priority master is tolerated until
 	 * preempt_after, then the timer runs out as with preemption. */
-	if (p->preempt && ev->adv_priority < p->priority && t < f->preempt_after)
+	if (preempt && ev->adv_priority < p->priority && t < f->preempt_after)
 		t = f->preempt_after;
 	f->timer_at = t;
 	f->master = ev->adv_src;
@@ -240,6 +254,36 @@ static enum vrrp_state h_master_advert(const struct vrrp_params *p,
 	return VRRP_BACKUP;
 }
 
+/* A handoff ends like a shutdown when the new master is heard, but in
+ * Backup; if nobody took over, we stay master rather than drop traffic. */
+static enum vrrp_state handoff_done(const struct vrrp_params *p, struct vrrp_fsm *f,
+				    const struct vrrp_event *ev, uint64_t now,
+				    struct vrrp_actions *out)
+{
+	f->handoff = false;
+	if (ev->type == VRRP_EV_FAULT) {
+		if (!is_owner(p))
+			act(out, VRRP_ACT_DEL_VIPS, 0);
+		return h_fault(p, f, ev, now, out);
+	}
+	if (ev->type != VRRP_EV_ADVERT) {
+		out->why = "handoff: no router took over, staying master";
+		act(out, VRRP_ACT_SEND_ADVERT, p->priority);
+		f->timer_at = now + p->adver_int_ms;
+		return VRRP_MASTER;
+	}
+	out->why = "handoff complete";
+	if (!is_owner(p))
+		act(out, VRRP_ACT_DEL_VIPS, 0);
+	if (p->version == 3)
+		f->master_adver_int_ms = ev->adv_int_ms;
+	f->timer_at = now + vrrp_master_down_ms(p, f->master_adver_int_ms);
+	f->master = ev->adv_src;
+	f->master_priority = ev->adv_priority;
+	f->yielded = true;
+	return VRRP_BACKUP;
+}
+
 /* LEAVING ends: the new master was heard, or the bound passed. */
 static enum vrrp_state h_leave_done(const struct vrrp_params *p,
 				    struct vrrp_fsm *f,
@@ -248,6 +292,8 @@ static enum vrrp_state h_leave_done(const struct vrrp_params *p,
 {
 	if (ev->type == VRRP_EV_ADVERT && ev->adv_priority == 0)
 		return f->state; /* another router leaving too: keep waiting */
+	if (f->handoff)
+		return handoff_done(p, f, ev, now, out);
 	if (!is_owner(p))
 		act(out, VRRP_ACT_DEL_VIPS, 0);
 	act(out, VRRP_ACT_STOPPED, 0);
@@ -267,10 +313,35 @@ static enum vrrp_state h_master_shutdown(const struct vrrp_params *p,
 {
 	act(out, VRRP_ACT_SEND_ADVERT, 0);
 	out->why = "shutdown, handing over";
+	f->handoff = false; /* a stop during a handoff: finish as a stop */
 	if (p->handover_ms == 0)
 		return h_leave_done(p, f, ev, now, out);
 	f->timer_at = now + p->handover_ms;
 	return VRRP_LEAVING;
+}
+
+/* Planned handoff: the same make-before-break as the graceful stop, but
+ * the instance stays in the election (as a backup that does not preempt). */
+static enum vrrp_state h_master_handoff(const struct vrrp_params *p, struct vrrp_fsm *f,
+					const struct vrrp_event *ev, uint64_t now,
+					struct vrrp_actions *out)
+{
+	act(out, VRRP_ACT_SEND_ADVERT, 0);
+	out->why = "handoff, waiting for the new master";
+	f->handoff = true;
+	f->timer_at = now + (p->handover_ms ? p->handover_ms : 3 * p->adver_int_ms);
+	return VRRP_LEAVING;
+}
+
+/* A stop while handing off finishes as a stop; a second stop signal
+ * during a stop changes nothing. */
+static enum vrrp_state h_leaving_shutdown(const struct vrrp_params *p, struct vrrp_fsm *f,
+					  const struct vrrp_event *ev, uint64_t now,
+					  struct vrrp_actions *out)
+{
+	if (!f->handoff)
+		return f->state;
+	return h_master_shutdown(p, f, ev, now, out);
 }
 
 /* Master losing its interface or a tracked item: priority 0 lets a backup
@@ -305,6 +376,8 @@ static enum vrrp_state h_group_master(const struct vrrp_params *p,
 				      const struct vrrp_event *ev, uint64_t now,
 				      struct vrrp_actions *out)
 {
+	if (p->maintenance)
+		return stay_backup(p, f, now);
 	out->why = "sync group";
 	return become_master(p, f, now, out);
 }
@@ -324,12 +397,12 @@ static enum vrrp_state h_group_backup(const struct vrrp_params *p,
 }
 
 static const fsm_handler table[VRRP_STATE_MAX][VRRP_EV_MAX] = {
-	/*                startup       timer           advert           shutdown           fault           fault-clear    priority           group-master    group-backup */
-	[VRRP_INIT]    = { h_initialize, h_ignore,       h_ignore,        h_stop,            h_fault,        h_ignore,      h_ignore,          h_ignore,       h_ignore },
-	[VRRP_BACKUP]  = { h_ignore,     h_backup_timer, h_backup_advert, h_stop,            h_fault,        h_ignore,      h_ignore,          h_group_master, h_ignore },
-	[VRRP_MASTER]  = { h_ignore,     h_master_timer, h_master_advert, h_master_shutdown, h_master_fault, h_ignore,      h_master_priority, h_ignore,       h_group_backup },
-	[VRRP_FAULT]   = { h_ignore,     h_ignore,       h_ignore,        h_stop,            h_ignore,       h_initialize,  h_ignore,          h_ignore,       h_ignore },
-	[VRRP_LEAVING] = { h_ignore,     h_leave_done,   h_leave_done,    h_ignore,          h_leave_done,   h_ignore,      h_ignore,          h_ignore,       h_ignore },
+	/*                startup       timer           advert           shutdown           fault           fault-clear    priority           group-master    group-backup    handoff */
+	[VRRP_INIT]    = { h_initialize, h_ignore,       h_ignore,        h_stop,            h_fault,        h_ignore,      h_ignore,          h_ignore,       h_ignore,       h_ignore },
+	[VRRP_BACKUP]  = { h_ignore,     h_backup_timer, h_backup_advert, h_stop,            h_fault,        h_ignore,      h_ignore,          h_group_master, h_ignore,       h_ignore },
+	[VRRP_MASTER]  = { h_ignore,     h_master_timer, h_master_advert, h_master_shutdown, h_master_fault, h_ignore,      h_master_priority, h_ignore,       h_group_backup, h_master_handoff },
+	[VRRP_FAULT]   = { h_ignore,     h_ignore,       h_ignore,        h_stop,            h_ignore,       h_initialize,  h_ignore,          h_ignore,       h_ignore,       h_ignore },
+	[VRRP_LEAVING] = { h_ignore,     h_leave_done,   h_leave_done,    h_leaving_shutdown, h_leave_done,   h_ignore,      h_ignore,          h_ignore,       h_ignore,       h_ignore },
 };
 
 enum vrrp_state vrrp_fsm_step(const struct vrrp_params *p, struct vrrp_fsm *f,

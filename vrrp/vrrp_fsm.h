@@ -31,6 +31,7 @@ enum vrrp_event_type {
 	VRRP_EV_PRIORITY,    /* params->priority changed (tracking, reload) */
 	VRRP_EV_GROUP_MASTER,/* sync group: every member is ready to be master */
 	VRRP_EV_GROUP_BACKUP,/* sync group: a member went back to Backup */
+	VRRP_EV_HANDOFF,     /* planned handoff (tandemctl handoff/maintenance) */
 	VRRP_EV_MAX
 };
 
@@ -53,6 +54,7 @@ struct vrrp_params {
 	struct addr primary;  /* our primary address on the interface (§6.4.3 tie-break) */
 	bool higher_prio_send_advert; /* advertise once before yielding to a higher priority */
 	bool owner;           /* address owner: configured priority 255 (§6.4.1) */
+	bool maintenance;     /* never become master (tandemctl maintenance on) */
 };
 
 struct vrrp_fsm {
@@ -63,6 +65,8 @@ struct vrrp_fsm {
 	struct addr master;           /* current master's address, family 0 = unknown */
 	uint8_t master_priority;
 	uint64_t last_reply_at;       /* last extra advert answering a priority 0 */
+	bool handoff;                 /* LEAVING for a handoff: end in BACKUP, not INIT */
+	bool yielded;                 /* handed off: do not preempt until master again */
 };
 
 enum vrrp_action_type {

@@ -302,6 +302,7 @@ void vrrp_notify(struct notify *nt, const struct conf_notify *n, enum notify_typ
 static void after_change(struct vrrp_inst *in, enum vrrp_state old)
 {
 	in->since = loop_now(in->rt->loop);
+	in->transitions++;
 	in->group_ready = false;
 	if (in->fsm.state != VRRP_INIT || in->stopped)
 		vrrp_notify(in->rt->notify, &in->conf.notify, NOTIFY_INSTANCE, in->conf.name,
@@ -339,8 +340,11 @@ void vrrp_inst_event(struct vrrp_inst *in, const struct vrrp_event *ev)
 		loop_timer_cancel(rt->loop, &in->garp_timer);
 	if (ev->type == VRRP_EV_ADVERT)
 		in->group_ready = false; /* its master is alive after all */
-	if (in->fsm.state != old)
+	if (in->fsm.state != old) {
 		after_change(in, old);
+		if (rt->on_change)
+			rt->on_change(rt, in, old, acts.why, rt->arg);
+	}
 	if (in->stopped && rt->on_stopped)
 		rt->on_stopped(rt, rt->arg);
 }
@@ -419,6 +423,26 @@ void vrrp_inst_shutdown(struct vrrp_inst *in)
 
 	if (!in->stopped)
 		vrrp_inst_event(in, &ev);
+}
+
+int vrrp_inst_handoff(struct vrrp_inst *in)
+{
+	struct vrrp_event ev = { .type = VRRP_EV_HANDOFF };
+
+	if (in->fsm.state != VRRP_MASTER)
+		return -1;
+	vrrp_inst_event(in, &ev);
+	return 0;
+}
+
+void vrrp_inst_maintenance(struct vrrp_inst *in, bool on)
+{
+	if (in->params.maintenance == on)
+		return;
+	in->params.maintenance = on;
+	VLOG(LOG_NOTICE, in, "maintenance %s", on ? "on" : "off");
+	if (on)
+		vrrp_inst_handoff(in);
 }
 
 static bool vip_in(const struct conf_vip *v, const struct conf_vip *set, size_t n)

@@ -85,6 +85,9 @@ struct vrrp_rt {
 	uint64_t rx[VRRP_RX_ERR_MAX]; /* [VRRP_RX_OK] = accepted */
 	uint64_t tx_adverts, tx_garp;
 	void (*on_stopped)(struct vrrp_rt *rt, void *arg);
+	/* every state change of an instance, after its actions (event stream) */
+	void (*on_change)(struct vrrp_rt *rt, const struct vrrp_inst *in,
+			  enum vrrp_state old, const char *why, void *arg);
 	void *arg;
 };
 
@@ -107,6 +110,7 @@ struct vrrp_inst {
 	bool stopped;               /* shutdown finished */
 	bool removing;              /* dropped by a reload: destroy once stopped */
 	uint64_t since;             /* time of the last state change */
+	uint64_t transitions;       /* state changes since start */
 	uint64_t rx_ok, tx_adverts;
 	uint64_t rx_drop[VRRP_RX_ERR_MAX];
 };
@@ -127,6 +131,12 @@ void vrrp_inst_start(struct vrrp_inst *in);
 /* Apply a reloaded configuration with the same (interface, VRID, family). */
 void vrrp_inst_reconfigure(struct vrrp_inst *in, const struct conf_vrrp *c);
 void vrrp_inst_shutdown(struct vrrp_inst *in);
+/* Planned handoff: a master sends priority 0 and keeps its VIPs until the
+ * new master is heard (make-before-break), then stays a non-preempting
+ * backup. Returns -1 if the instance is not master. */
+int vrrp_inst_handoff(struct vrrp_inst *in);
+/* Maintenance: never become master while on; a master hands off first. */
+void vrrp_inst_maintenance(struct vrrp_inst *in, bool on);
 void vrrp_inst_destroy(struct vrrp_inst *in);
 /* Feed one event to the state machine and perform its actions. */
 void vrrp_inst_event(struct vrrp_inst *in, const struct vrrp_event *ev);

@@ -14,7 +14,7 @@
 #define NO_CHANGE UINT64_MAX /* expected timer: untouched */
 #define OLD_TIMER 555555u
 
-enum variant { V3, V3_NOPREEMPT, V3_DELAYED, V3_OWNER, V2, V3_NOHANDOVER, V3_FAST, V3_KNOWN_MASTER, V3_HIGHER_ADVERT };
+enum variant { V3, V3_NOPREEMPT, V3_DELAYED, V3_OWNER, V2, V3_NOHANDOVER, V3_FAST, V3_KNOWN_MASTER, V3_HIGHER_ADVERT, V3_MAINT, V3_HANDOFF, V3_YIELDED };
 
 struct row {
 	const char *rfc;
@@ -84,6 +84,26 @@ static const struct row rows[] = {
 	  VRRP_FAULT, NO_CHANGE, 0, { { 0, 0 } } },
 	{ "sync group: group-backup ignored in Backup", V3, VRRP_BACKUP, VRRP_EV_GROUP_BACKUP, 0, 0, 0,
 	  VRRP_BACKUP, NO_CHANGE, 0, { { 0, 0 } } },
+	{ "maintenance: Master_Down_Timer runs out, stay Backup", V3_MAINT, VRRP_BACKUP, VRRP_EV_TIMER, 0, 0, 0,
+	  VRRP_BACKUP, MDI_1S, 0, { { 0, 0 } } },
+	{ "maintenance: no preemption of a lower master", V3_MAINT, VRRP_BACKUP, VRRP_EV_ADVERT, 50, 1000, 1,
+	  VRRP_BACKUP, MDI_1S, 0, { { 0, 0 } } },
+	{ "maintenance: sync group cannot pull us to Master", V3_MAINT, VRRP_BACKUP, VRRP_EV_GROUP_MASTER, 0, 0, 0,
+	  VRRP_BACKUP, MDI_1S, 0, { { 0, 0 } } },
+	{ "handoff: priority 0 out, VIPs kept until the new master is heard", V3, VRRP_MASTER, VRRP_EV_HANDOFF, 0, 0, 0,
+	  VRRP_LEAVING, 300, 1, { A(SEND_ADVERT, 0) } },
+	{ "handoff: new master heard, VIPs go, Backup", V3_HANDOFF, VRRP_LEAVING, VRRP_EV_ADVERT, 100, 100, 1,
+	  VRRP_BACKUP, MDI_100, 1, { A(DEL_VIPS, 0) } },
+	{ "handoff: nobody took over, stay Master", V3_HANDOFF, VRRP_LEAVING, VRRP_EV_TIMER, 0, 0, 0,
+	  VRRP_MASTER, 1000, 1, { A(SEND_ADVERT, 100) } },
+	{ "handoff: fault meanwhile, VIPs go", V3_HANDOFF, VRRP_LEAVING, VRRP_EV_FAULT, 0, 0, 0,
+	  VRRP_FAULT, 0, 1, { A(DEL_VIPS, 0) } },
+	{ "handoff: a stop meanwhile finishes as a stop", V3_HANDOFF, VRRP_LEAVING, VRRP_EV_SHUTDOWN, 0, 0, 0,
+	  VRRP_LEAVING, 300, 1, { A(SEND_ADVERT, 0) } },
+	{ "stop: a second stop signal changes nothing", V3, VRRP_LEAVING, VRRP_EV_SHUTDOWN, 0, 0, 0,
+	  VRRP_LEAVING, NO_CHANGE, 0, { { 0, 0 } } },
+	{ "after a handoff: a lower master is not preempted", V3_YIELDED, VRRP_BACKUP, VRRP_EV_ADVERT, 50, 1000, 1,
+	  VRRP_BACKUP, MDI_1S, 0, { { 0, 0 } } },
 	{ "§6.4.3 equal priority, higher primary address: Backup", V3, VRRP_MASTER, VRRP_EV_ADVERT, 100, 1000, 3,
 	  VRRP_BACKUP, MDI_1S, 1, { A(DEL_VIPS, 0) } },
 	{ "§6.4.3 equal priority, lower primary address: discard", V3, VRRP_MASTER, VRRP_EV_ADVERT, 100, 1000, 1,
@@ -149,6 +169,7 @@ static struct vrrp_params params(enum variant v)
 	case V3_DELAYED: p.preempt_delay_ms = 10000; break;
 	case V3_OWNER: p.priority = 255; p.owner = true; break;
 	case V3_HIGHER_ADVERT: p.higher_prio_send_advert = true; break;
+	case V3_MAINT: p.maintenance = true; break;
 	case V2: p.version = 2; break;
 	case V3_NOHANDOVER: p.handover_ms = 0; break;
 	case V3_FAST: p.adver_int_ms = 10; break;
@@ -175,6 +196,8 @@ static void test_rows(void **state)
 		f.preempt_after = NOW + p.preempt_delay_ms;
 		if (r->var == V3_KNOWN_MASTER)
 			f.master = ip(1);
+		f.handoff = r->var == V3_HANDOFF;
+		f.yielded = r->var == V3_YIELDED;
 		print_message("row %zu: %s\n", i, r->rfc);
 		assert_int_equal(vrrp_fsm_step(&p, &f, &ev, NOW, &out), r->to);
 		assert_int_equal(f.state, r->to);
