@@ -14,6 +14,7 @@
 #include "vrrp/vrrp_arp.h"
 #include "vrrp/vrrp_na.h"
 #include "vrrp/vrrp_sock.h"
+#include "vrrp/vrrp_vmac.h"
 
 static void inst_timer_cb(struct loop *l, struct loop_timer *t, void *arg);
 
@@ -61,8 +62,17 @@ struct vrrp_inst *vrrp_inst_create(struct vrrp_rt *rt, const struct conf_vrrp *c
 		return NULL;
 	}
 	in->rt = rt;
-	in->ifp = vrrp_iface_get(rt, c->ifname, c, err, errlen);
+	/* with a virtual MAC, adverts, VIPs and announcements all live on the
+	 * macvlan (vrrp_vmac.c says why) */
+	if (c->use_vmac && vrrp_vmac_setup(c, err, errlen) < 0) {
+		conf_vrrp_free(&in->conf);
+		free(in);
+		return NULL;
+	}
+	in->ifp = vrrp_iface_get(rt, c->use_vmac ? c->vmac_ifname : c->ifname, c, err, errlen);
 	if (!in->ifp) {
+		if (c->use_vmac)
+			vrrp_vmac_teardown(c);
 		conf_vrrp_free(&in->conf);
 		free(in);
 		return NULL;
@@ -95,6 +105,8 @@ void vrrp_inst_destroy(struct vrrp_inst *in)
 	if (in->ifp->by_vrid[vrrp_fam_idx(in->conf.family)][in->conf.vrid] == in)
 		in->ifp->by_vrid[vrrp_fam_idx(in->conf.family)][in->conf.vrid] = NULL;
 	vrrp_iface_put(in->ifp);
+	if (in->conf.use_vmac)
+		vrrp_vmac_teardown(&in->conf);
 	conf_vrrp_free(&in->conf);
 	free(in);
 }

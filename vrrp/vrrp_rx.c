@@ -155,6 +155,15 @@ static struct vrrp_iface *iface_open(struct vrrp_rt *rt, const char *ifname,
 	collect_vips(rt, ifname, ex, &nex, sizeof(ex) / sizeof(ex[0]));
 	if (nl_ifinfo_get(ifname, ex, nex, &info, err, errlen) < 0)
 		return NULL;
+	if (c->use_vmac && strcmp(ifname, c->vmac_ifname) == 0) {
+		/* a VMAC has no address of its own: send from the parent's */
+		struct nl_ifinfo parent;
+
+		if (nl_ifinfo_get(c->ifname, ex, nex, &parent, err, errlen) < 0)
+			return NULL;
+		info.primary4 = parent.primary4;
+		info.primary6 = parent.primary6;
+	}
 	ifp = calloc(1, sizeof(*ifp));
 	if (!ifp) {
 		snprintf(err, errlen, "out of memory");

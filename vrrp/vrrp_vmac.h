@@ -1,0 +1,16 @@
+/* vrrp_vmac.h - RFC 5798 §7.3 virtual MAC interfaces (macvlan). */
+#ifndef TANDEM_VRRP_VMAC_H
+#define TANDEM_VRRP_VMAC_H
+
+#include <stddef.h>
+
+#include "conf/conf.h"
+
+/* Create (or re-create, if a crashed run left it) the macvlan
+ * c->vmac_ifname over c->ifname with 00:00:5E:00:01:{VRID}, set the
+ * sysctls a VMAC needs and bring it up. Blocking netlink round trips: at
+ * start and reload only. Returns 0 or -1 with err. */
+int vrrp_vmac_setup(const struct conf_vrrp *c, char *err, size_t errlen);
+void vrrp_vmac_teardown(const struct conf_vrrp *c);
+
+#endif
