@@ -415,3 +415,210 @@ tn_wait_state() {
 		tn_fail "$1/$2 is '$(tn_state "$1" "$2")', expected $3 within $4 s"
 	tn_pass "$1/$2 is $3"
 }
+
+# ---------------------------------------------------------------- more hosts, IPv6, keepalived
+#
+#   tn_host6 NAME ADDR6/PREFIX LLADDR [ADDR4/PREFIX]
+#                                     host with IPv6 on eth0: fixed link-local
+#                                     LLADDR (e.g. fe80::1), nodad (+ an IPv4)
+#   tn_host_if NAME IF ADDR/PREFIX [BRIDGE]
+#                                     one more interface IF on bridge BRIDGE
+#                                     (default br1, created on first use)
+#   tn_if_down/tn_if_up NAME IF       cut / restore NAME's cable on IF
+#   tn_has_addr NAME IF ADDR          ADDR (v4 or v6, prefix ignored) on IF
+#   tn_addr_flags NAME IF ADDR        the flags "ip addr" shows for it
+#   tn_has_vip6 / tn_no_vip6 NAME ADDR  (eth0)
+#   tn_vip_holders6 ADDR NAME...      which of the NAMEs hold ADDR (v6) on eth0
+#   tn_conf_global_set NAME 'key = value;'...
+#                                     add settings to the global section of
+#                                     NAME's config (after tn_conf)
+#   tn_keepalived NAME CONF           start Debian's keepalived -n in NAME,
+#                                     its pid files and log in $TN_DIR
+#   tn_keepalived_stop NAME           SIGTERM it, wait up to 5 s (then KILL)
+
+# Switch-side port of NAME's IF: eth0 keeps tn_swport's "p-NAME", ethN is
+# "pN-NAME" (interface names must be < 16 chars).
+tn_swport_if() {
+	if [ "$2" = eth0 ]; then
+		tn_swport "$1"
+	else
+		local s=${2#eth}
+		echo "p${s:0:2}-${1:0:11}"
+	fi
+}
+
+tn_host6() {
+	local name=$1 addr6=$2 ll=$3 addr4=${4:-} ns port
+	ns=$(tn_ns "$name")
+	port=$(tn_swport "$name")
+	ip netns add "$ns" || tn_error "cannot create namespace $ns"
+	TN_NAMESPACES+=("$ns")
+	ip -n "$TN_SW" link add "$port" type veth peer name eth0 netns "$ns" ||
+		tn_error "cannot create veth pair for $name"
+	ip -n "$TN_SW" link set "$port" master "$TN_BRIDGE" up
+	# A fixed link-local instead of the EUI-64 one, so the tests know every
+	# source address. DAD stays on (the kernel default): the host's own
+	# addresses skip it (nodad), and an address added without nodad - a VIP
+	# the daemon forgot to flag - is seen "tentative".
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.eth0.addr_gen_mode=1 >/dev/null ||
+		tn_error "cannot set addr_gen_mode in $name"
+	ip -n "$ns" link set lo up
+	ip -n "$ns" -6 addr add "$ll/64" dev eth0 nodad || tn_error "cannot add $ll to $name"
+	ip -n "$ns" -6 addr add "$addr6" dev eth0 nodad || tn_error "cannot add $addr6 to $name"
+	if [ -n "$addr4" ]; then
+		ip -n "$ns" addr add "$addr4" dev eth0 || tn_error "cannot add $addr4 to $name"
+	fi
+	ip -n "$ns" link set eth0 up
+}
+
+tn_host_if() {
+	local name=$1 ifname=$2 addr=$3 br=${4:-br1} ns port
+	ns=$(tn_ns "$name")
+	port=$(tn_swport_if "$name" "$ifname")
+	if ! ip -n "$TN_SW" link show "$br" >/dev/null 2>&1; then
+		ip -n "$TN_SW" link add "$br" type bridge stp_state 0 \
+			forward_delay 0 mcast_snooping 0 || tn_error "cannot create bridge $br"
+		ip -n "$TN_SW" link set "$br" up
+	fi
+	ip -n "$TN_SW" link add "$port" type veth peer name "$ifname" netns "$ns" ||
+		tn_error "cannot create veth pair for $name $ifname"
+	ip -n "$TN_SW" link set "$port" master "$br" up
+	ip -n "$ns" addr add "$addr" dev "$ifname" || tn_error "cannot add $addr to $name $ifname"
+	ip -n "$ns" link set "$ifname" up
+}
+
+tn_if_down() { ip -n "$TN_SW" link set "$(tn_swport_if "$1" "$2")" down; }
+tn_if_up()   { ip -n "$TN_SW" link set "$(tn_swport_if "$1" "$2")" up; }
+
+tn_has_addr() {
+	local a=${3%%/*}
+	ip -n "$(tn_ns "$1")" -o addr show dev "$2" 2>/dev/null |
+		awk -v a="$a" '{ split($4, p, "/"); if (p[1] == a) f = 1 } END { exit !f }'
+}
+
+# tn_addr_flags NAME IF ADDR: e.g. "scope global nodad" (empty if absent).
+tn_addr_flags() {
+	local a=${3%%/*}
+	ip -n "$(tn_ns "$1")" -o addr show dev "$2" 2>/dev/null |
+		awk -v a="$a" '{ split($4, p, "/"); if (p[1] != a) next
+			s = ""; for (i = 5; i <= NF && $i != "valid_lft" && $i != "\\"; i++) s = s (s ? " " : "") $i
+			print s }'
+}
+
+tn_has_vip6() { tn_has_addr "$1" eth0 "$2"; }
+tn_no_vip6() { ! tn_has_addr "$1" eth0 "$2"; }
+
+tn_vip_holders6() {
+	local a=$1 n out=
+	shift
+	for n in "$@"; do
+		tn_has_vip6 "$n" "$a" && out="$out${out:+ }$n"
+	done
+	echo "$out"
+}
+
+tn_conf_global_set() {
+	local f=${TN_CONF[$1]:-} line
+	shift
+	[ -n "$f" ] || tn_error "tn_conf_global_set: no config (call tn_conf first)"
+	for line in "$@"; do
+		sed -i "/^global: {\$/a\\  $line" "$f" || tn_error "cannot edit $f"
+	done
+}
+
+declare -A TN_KAPID=()    # host name -> keepalived (parent) PID
+
+tn_keepalived() {
+	local name=$1 conf=$2 log="$TN_DIR/$1.keepalived.log"
+	command -v keepalived >/dev/null || tn_error "keepalived not installed (apt-get install keepalived)"
+	echo "=== $(date '+%F %T.%3N') test starts keepalived -f $conf" >>"$log"
+	# Own pid files: never touch a keepalived of the machine (/run/keepalived.pid).
+	tn_spawn "$name" "$log" keepalived -n -l -D -G -f "$conf" \
+		-p "$TN_DIR/$name.ka.pid" -r "$TN_DIR/$name.ka-vrrp.pid" \
+		-c "$TN_DIR/$name.ka-check.pid" -b "$TN_DIR/$name.ka-bfd.pid"
+	TN_KAPID[$name]=$TN_LAST_PID
+}
+
+tn_keepalived_stop() {
+	local pid=${TN_KAPID[$1]:-}
+	[ -n "$pid" ] || return 0
+	{
+		kill -TERM "$pid"
+		tn_wait_for 5 tn_pid_gone "$pid" || kill -KILL "$pid"
+		wait "$pid"
+	} 2>/dev/null
+	unset "TN_KAPID[$1]"
+	return 0
+}
+
+# ---------------------------------------------------------------- checkers (issue 6)
+#
+#   tn_chkrun NAME CONFIG             chkrun -a CONFIG in NAME (every result in
+#                                     $TN_DIR/chkrun.log), PID in TN_CHKRUN_PID
+#   tn_chk_field CHECKER KEY          KEY of CHECKER's latest line in chkrun.out
+#   tn_chk_is CHECKER KEY VALUE       (for tn_wait_for)
+#   tn_chk_wait CHECKER KEY VALUE S   wait up to S seconds, or fail
+#   tn_haproxy NAME CONFIG            haproxy -db -f CONFIG in NAME (PID in TN_LAST_PID)
+#   tn_pg_prepare                     $TN_DIR traversable, $TN_DIR/pg owned by postgres
+#   tn_pg NAME cmd...                 run cmd as user postgres inside NAME
+#   tn_pg_start NAME DATADIR ADDR     start PostgreSQL 15 on ADDR:5432 (own socket dir)
+#   tn_psql NAME ADDR SQL             one query as postgres, unaligned tuples only
+
+: "${CHKRUN:=$TOP_BUILDDIR/test/tools/chkrun}"
+: "${PG_BIN:=/usr/lib/postgresql/15/bin}"
+TN_CHK_OUT="$TN_DIR/chkrun.log"
+
+# Its stdout lines (t=... RESULT name=...) and its log share the file: the
+# parsers below only look at name=... tokens.
+tn_chkrun() {
+	tn_spawn "$1" "$TN_CHK_OUT" "$CHKRUN" -a "$2"
+	TN_CHKRUN_PID=$TN_LAST_PID
+}
+
+tn_chk_field() {
+	awk -v n="name=$1" -v k="$2=" '
+		{ for (i = 1; i <= NF; i++) if ($i == n) { line = $0; break } }
+		END {
+			m = split(line, f, " ")
+			for (i = 1; i <= m; i++)
+				if (index(f[i], k) == 1) { v = substr(f[i], length(k) + 1) }
+			print v
+		}' "$TN_CHK_OUT"
+}
+
+tn_chk_is() { [ "$(tn_chk_field "$1" "$2")" = "$3" ]; }
+
+tn_chk_wait() {
+	tn_wait_for "$4" tn_chk_is "$1" "$2" "$3" ||
+		tn_fail "checker $1: $2 is '$(tn_chk_field "$1" "$2")' after $4 s, want '$3'"
+	tn_pass "checker $1: $2=$3"
+}
+
+tn_haproxy() {
+	tn_spawn "$1" "$TN_DIR/haproxy.log" haproxy -db -f "$2"
+}
+
+tn_pg_prepare() {
+	chmod 711 "$TN_DIR"
+	mkdir -p "$TN_DIR/pg"
+	chown postgres: "$TN_DIR/pg"
+}
+
+tn_pg() {
+	local ns
+	ns=$(tn_ns "$1"); shift
+	ip netns exec "$ns" runuser -u postgres -- "$@"
+}
+
+# Each node its own socket directory: all share one filesystem.
+tn_pg_start() {
+	local name=$1 data=$2 addr=$3
+	mkdir -p "$data.sock" && chown postgres: "$data.sock"
+	tn_pg "$name" "$PG_BIN/pg_ctl" -w -t 60 -D "$data" -l "$data.log" \
+		-o "-c listen_addresses=$addr -c unix_socket_directories=$data.sock -c fsync=off" \
+		start >/dev/null || tn_error "cannot start PostgreSQL in $data"
+}
+
+tn_psql() {
+	tn_pg "$1" psql -X -q -At -h "$2" -U postgres -d postgres -c "$3"
+}
