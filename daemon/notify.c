@@ -555,14 +555,35 @@ bool notify_idle(const struct notify *n)
 	return n->queues == NULL;
 }
 
-/* Running hooks keep running (init reaps them once we exit); we only stop
- * watching them. */
+bool notify_pending(const struct notify *n)
+{
+	for (const struct notify_queue *q = n->queues; q != NULL; q = q->next)
+		if (q->npending > 0)
+			return true;
+	return false;
+}
+
+/* Hooks still waiting are started now, in order (at exit there is no
+ * loop left to pace them, and a STOP hook queued behind another must still
+ * run); running hooks keep running (init reaps them once we exit); we only
+ * stop watching them. */
 void notify_free(struct notify *n)
 {
 	struct notify_queue *q;
 
 	if (n == NULL)
 		return;
+	for (q = n->queues; q != NULL; q = q->next) {
+		struct notify_job *j;
+
+		while ((j = q->head) != NULL) {
+			q->head = j->next;
+			notify_spawn(q, j->argv); /* takes argv over */
+			free(j);
+		}
+		q->tail = NULL;
+		q->npending = 0;
+	}
 	while (n->procs != NULL) {
 		log_debug("notify[%s]: leaving %s (pid %d) running", n->procs->q->key,
 			  n->procs->argv[0], (int)n->procs->pid);

@@ -26,8 +26,9 @@ struct notify;
  * else with the daemon's credentials. timeout_ms 0 = no timeout. */
 struct notify *notify_new(struct loop *l, uid_t uid, gid_t gid, bool drop_privs,
 			  uint32_t timeout_ms);
-/* Pending hooks are discarded; running ones are left to finish on their
- * own (a STOP hook started at shutdown must not be killed by the exit). */
+/* Pending hooks are started at once, in order; running ones are left to
+ * finish on their own (a STOP hook started at shutdown must not be killed
+ * by the exit). */
 void notify_free(struct notify *n);
 
 /* The next hook of a key starts once the previous one has exited or has
@@ -43,6 +44,8 @@ int notify_enqueue(struct notify *n, const char *queue_key, char *const argv[]);
 
 /* True when no hook is waiting or running (e.g. to end a shutdown). */
 bool notify_idle(const struct notify *n);
+/* True while some hook waits to be started (running ones do not count). */
+bool notify_pending(const struct notify *n);
 
 enum notify_type {
 	NOTIFY_INSTANCE,
