@@ -11,9 +11,12 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
+#include "daemon/control.h"
 #include "daemon/daemon.h"
+#include "daemon/events.h"
 #include "daemon/log.h"
 #include "daemon/loop.h"
+#include "daemon/sdnotify.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -23,15 +26,18 @@ struct opts {
 	const char *file;
 	bool foreground, test;
 	int level; /* -1: from the config */
+	const char *group, *admin_group; /* -g, -G: control socket access */
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: tandemd [-n] [-t] [-l LEVEL] [-f FILE]\n"
+	fprintf(f, "usage: tandemd [-n] [-t] [-l LEVEL] [-f FILE] [-g GROUP] [-G GROUP]\n"
 		   "  -f FILE   configuration (default " SYSCONFDIR "/tandem/tandem.conf)\n"
 		   "  -n        stay in the foreground, log to stderr\n"
 		   "  -t        test the configuration and exit\n"
-		   "  -l LEVEL  err|warning|notice|info|debug (overrides log_level)\n");
+		   "  -l LEVEL  err|warning|notice|info|debug (overrides log_level)\n"
+		   "  -g GROUP  may read the control socket (default " CTL_DEFAULT_GROUP ", if it exists)\n"
+		   "  -G GROUP  may also change things: reload, handoff, ... (default: root only)\n");
 }
 
 static int parse_level(const char *s)
@@ -50,8 +56,10 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 
 	o->file = SYSCONFDIR "/tandem/tandem.conf";
 	o->level = -1;
-	while ((c = getopt(argc, argv, "f:ntl:hV")) != -1) {
+	while ((c = getopt(argc, argv, "f:ntl:g:G:hV")) != -1) {
 		switch (c) {
+		case 'g': o->group = optarg; break;
+		case 'G': o->admin_group = optarg; break;
 		case 'f': o->file = optarg; break;
 		case 'n': o->foreground = true; break;
 		case 't': o->test = true; break;
@@ -111,10 +119,38 @@ static void on_signal(struct loop *l, int signo, void *arg)
 
 	if (signo == SIGHUP) {
 		log_notice("SIGHUP: reloading");
+		sdnotify_reloading();
 		daemon_reload(d, err, sizeof(err));
+		sdnotify("READY=1");
 	} else {
 		log_notice("%s: stopping", strsignal(signo));
+		sdnotify("STOPPING=1");
 		daemon_stop(d);
+	}
+}
+
+/* systemd's watchdog: a keep-alive from the loop itself, so a stuck loop
+ * (not just a dead process) gets tandemd restarted. */
+static struct loop_timer watchdog;
+
+static void watchdog_cb(struct loop *l, struct loop_timer *t, void *arg)
+{
+	sdnotify("WATCHDOG=1");
+	loop_timer_arm(l, t, loop_now(l) + sdnotify_watchdog_ms());
+}
+
+/* -g/-G must name existing groups; the defaults need not exist. */
+static void setup_groups(const struct opts *o)
+{
+	char err[256];
+
+	if (!o->group && !o->admin_group)
+		return;
+	if (control_set_groups(o->group ? o->group : CTL_DEFAULT_GROUP,
+			       o->admin_group ? o->admin_group : CTL_DEFAULT_ADMIN_GROUP,
+			       true, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tandemd: %s\n", err);
+		exit(1);
 	}
 }
 
@@ -137,11 +173,13 @@ int main(int argc, char **argv)
 		conf_free(&c);
 		return 0;
 	}
+	setup_groups(&o);
 	log_init("tandemd", o.level >= 0 ? o.level : conf_syslog_level(c.global.log_level),
 		 o.foreground, !o.foreground || c.global.syslog);
 	if (!o.foreground)
 		daemonize();
 	signal(SIGPIPE, SIG_IGN);
+	sdnotify_init();
 	l = loop_new();
 	if (!l || loop_signals(l, sigs, on_signal, &d) < 0)
 		fatal("event loop");
@@ -151,9 +189,15 @@ int main(int argc, char **argv)
 		daemon_free(&d);
 		return 1;
 	}
+	ctl_events_attach(&d);
 	write_pid(d.conf.global.pid_file);
 	log_notice("tandemd %s started (%s)", PACKAGE_VERSION, d.conf.path);
+	sdnotify("READY=1");
+	loop_timer_init(&watchdog, watchdog_cb, NULL);
+	if (sdnotify_watchdog_ms())
+		loop_timer_arm(l, &watchdog, loop_now(l));
 	loop_run(l);
+	loop_timer_cancel(l, &watchdog);
 	log_notice("tandemd stopped");
 	if (d.conf.global.pid_file[0])
 		unlink(d.conf.global.pid_file);
