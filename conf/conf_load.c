@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "conf/conf_priv.h"
+#include "conf/conf_ipvs.h"
 
 #define DEFAULT_CONTROL_SOCKET "/run/tandem/tandemd.sock"
 #define DEFAULT_PID_FILE "/run/tandem/tandemd.pid"
@@ -316,6 +317,12 @@ static int load_root(const struct ld *ld, const config_setting_t *root, struct c
 				return -1;
 		} else if (!strcmp(name, "virtual_servers")) {
 			if (conf_ipvs_load(ld, s, c) < 0)
+				return -1;
+		} else if (!strcmp(name, "ipvs")) {
+			if (conf_ipvs_load_options(ld, s, c) < 0)
+				return -1;
+		} else if (!strcmp(name, "db_pools")) {
+			if (conf_ipvs_load_pools(ld, s, c) < 0)
 				return -1;
 		} else if (!strcmp(name, "checkers")) {
 			if (conf_checkers_load(ld, s, c) < 0)

@@ -1,4 +1,6 @@
-/* daemon.c - wires configuration to the VRRP runtime; reload and stop. */
+/* daemon.c - wires configuration to the VRRP runtime and the engines that
+ * follow it (IPVS; checkers later); reload and stop. Each engine has its own
+ * section of static functions called from init, reload, stop and free. */
 #include "daemon/daemon.h"
 
 #include <errno.h>
@@ -13,6 +15,112 @@
 #include "vrrp/vrrp_accept.h"
 
 #define STOP_MARGIN_MS 1000
+#define IPVS_STOP_MS 3000  /* removing a 10,000-entry table takes well under 1 s */
+#define IPVS_WATCH_MS 50   /* when_master: how soon IPVS follows a VRRP transition */
+
+/* ---- IPVS engine (issue 5) ----
+ * Programs the kernel table always (hot standby on both balancers) or only
+ * while the VRRP instance named by ipvs.when_master is MASTER. That state
+ * is polled: vrrp_rt has a single on_change pointer, which the control
+ * socket's event stream uses. On stop, IPVS entries go after the VRRP
+ * instances have handed over their VIPs, so no packet reaches a VIP whose
+ * service is already gone. */
+
+static bool ipvs_should_program(struct daemon *d)
+{
+	const char *name = d->conf.ipvs ? d->conf.ipvs->when_master : "";
+
+	if (!name[0])
+		return true;
+	for (struct vrrp_inst *in = d->rt.insts; in; in = in->next)
+		if (!strcmp(in->conf.name, name) && !in->removing)
+			return in->fsm.state == VRRP_MASTER && !in->stopped;
+	return false;
+}
+
+static void ipvs_follow(struct daemon *d)
+{
+	bool watch = d->ipvs && d->conf.ipvs && d->conf.ipvs->when_master[0] && !d->stopping;
+
+	if (d->ipvs && !d->stopping)
+		ipvs_run_set_active(d->ipvs, ipvs_should_program(d));
+	if (watch)
+		loop_timer_arm(d->loop, &d->ipvs_watch, loop_now(d->loop) + IPVS_WATCH_MS);
+	else
+		loop_timer_cancel(d->loop, &d->ipvs_watch);
+}
+
+static void ipvs_watch_cb(struct loop *l, struct loop_timer *t, void *arg)
+{
+	ipvs_follow(arg);
+}
+
+void daemon_vrrp_changed(struct daemon *d)
+{
+	if (d->ipvs && !d->stopping)
+		ipvs_run_set_active(d->ipvs, ipvs_should_program(d));
+}
+
+static int daemon_ipvs_start(struct daemon *d, char *err, size_t errlen)
+{
+	if (!d->conf.ipvs)
+		return 0;
+	d->ipvs = ipvs_run_new(d->loop, d->conf.ipvs, ipvs_should_program(d), err, errlen);
+	if (!d->ipvs)
+		return -1;
+	ipvs_follow(d);
+	return 0;
+}
+
+/* After d->conf is the new configuration, before the old one is freed. */
+static void daemon_ipvs_reload(struct daemon *d)
+{
+	char err[CONF_ERR_MAX];
+
+	if (!d->ipvs && d->conf.ipvs) {
+		d->ipvs = ipvs_run_new(d->loop, d->conf.ipvs, ipvs_should_program(d), err,
+				       sizeof(err));
+		if (!d->ipvs)
+			log_errx("reload: %s", err);
+	} else if (d->ipvs && ipvs_run_reload(d->ipvs, d->conf.ipvs) < 0) {
+		/* keeps pointing at the old conf: stop using it */
+		log_errx("reload: ipvs: out of memory; IPVS left as it is");
+		ipvs_run_free(d->ipvs);
+		d->ipvs = NULL;
+	}
+	ipvs_follow(d);
+}
+
+static void on_ipvs_stopped(void *arg)
+{
+	struct daemon *d = arg;
+
+	d->ipvs_stop_done = true;
+	loop_timer_arm(d->loop, &d->reap_timer, loop_now(d->loop));
+}
+
+/* True once IPVS is done (entries removed, or kept by on_stop = "keep"). */
+static bool daemon_ipvs_stop(struct daemon *d)
+{
+	loop_timer_cancel(d->loop, &d->ipvs_watch);
+	if (!d->ipvs)
+		return true;
+	if (!d->ipvs_stop_started) {
+		d->ipvs_stop_started = true;
+		ipvs_run_stop(d->ipvs, on_ipvs_stopped, d);
+	}
+	return d->ipvs_stop_done;
+}
+
+static void daemon_ipvs_free(struct daemon *d)
+{
+	if (d->loop)
+		loop_timer_cancel(d->loop, &d->ipvs_watch);
+	ipvs_run_free(d->ipvs);
+	d->ipvs = NULL;
+}
+
+/* ---- VRRP ---- */
 
 int conf_syslog_level(enum conf_log_level l)
 {
@@ -33,7 +141,16 @@ static void reap_cb(struct loop *l, struct loop_timer *t, void *arg)
 		if (in->stopped && (in->removing || d->stopping))
 			vrrp_inst_destroy(in);
 	}
-	if (d->stopping && !d->rt.insts)
+	if (!d->stopping || d->rt.insts)
+		return;
+	/* the STOP hooks are queued behind the last transitions' hooks: let
+	 * the notify runner start them in order (bounded by the stop timer) */
+	if (d->rt.notify && notify_pending(d->rt.notify)) {
+		loop_timer_arm(l, t, loop_now(l) + 20);
+		return;
+	}
+	/* VIPs first, then IPVS (see the IPVS section) */
+	if (daemon_ipvs_stop(d))
 		loop_stop(l);
 }
 
@@ -140,6 +257,7 @@ int daemon_init(struct daemon *d, struct loop *l, struct conf *c,
 	loop_timer_init(&d->reap_timer, reap_cb, d);
 	loop_timer_init(&d->stop_timer, stop_timeout_cb, d);
 	loop_timer_init(&d->start_timer, start_cb, d);
+	loop_timer_init(&d->ipvs_watch, ipvs_watch_cb, d);
 	if (vrrp_rt_init(&d->rt, l, err, errlen) < 0)
 		return -1;
 	apply_global(d);
@@ -155,7 +273,7 @@ int daemon_init(struct daemon *d, struct loop *l, struct conf *c,
 	free(made);
 	d->ctl = control_open(l, d->conf.global.control_socket, daemon_command, d,
 			      err, errlen);
-	if (!d->ctl)
+	if (!d->ctl || daemon_ipvs_start(d, err, errlen) < 0)
 		return -1;
 	/* startup_delay: stay in Initialize a while (e.g. until the network
 	 * settles after boot) */
@@ -185,6 +303,7 @@ static void apply_reload(struct daemon *d, struct conf *nc, struct vrrp_inst **m
 		log_warnx("reload: control_socket changes need a restart");
 	d->conf = *nc;
 	apply_global(d);
+	daemon_ipvs_reload(d);
 	for (struct vrrp_inst *in = d->rt.insts; in; in = in->next)
 		if (!in_conf(&d->conf, in) && !in->removing) {
 			in->removing = true;
@@ -254,6 +373,8 @@ void daemon_stop(struct daemon *d)
 	for (struct vrrp_inst *in = d->rt.insts; in; in = in->next)
 		if (in->conf.handover_ms > longest)
 			longest = in->conf.handover_ms;
+	if (d->ipvs)
+		longest += IPVS_STOP_MS;
 	loop_timer_arm(d->loop, &d->stop_timer, loop_now(d->loop) + longest + STOP_MARGIN_MS);
 	for (struct vrrp_inst *in = d->rt.insts; in; in = in->next)
 		vrrp_inst_shutdown(in);
@@ -267,6 +388,7 @@ void daemon_free(struct daemon *d)
 	loop_timer_cancel(d->loop, &d->start_timer);
 	control_close(d->ctl);
 	d->ctl = NULL;
+	daemon_ipvs_free(d);
 	if (d->rt.notify)
 		notify_free(d->rt.notify);
 	d->rt.notify = NULL;

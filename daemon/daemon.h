@@ -9,6 +9,7 @@
 #include "conf/conf.h"
 #include "daemon/control.h"
 #include "daemon/loop.h"
+#include "ipvs/ipvs_run.h"
 #include "vrrp/vrrp_inst.h"
 
 struct daemon {
@@ -21,6 +22,10 @@ struct daemon {
 	struct loop_timer start_timer;/* startup_delay */
 	bool stopping;
 	int log_level_override;       /* -l, or -1 */
+	/* IPVS (issue 5): daemon.c "engines" section */
+	struct ipvs_run *ipvs;        /* NULL without virtual_servers */
+	struct loop_timer ipvs_watch; /* ipvs.when_master: follows the instance's state */
+	bool ipvs_stop_started, ipvs_stop_done;
 };
 
 /* Takes ownership of *c (zeroed on return). */
@@ -31,6 +36,10 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen);
 /* Graceful stop: masters hand over, then the loop ends. */
 void daemon_stop(struct daemon *d);
 void daemon_free(struct daemon *d);
+/* A VRRP instance changed state: the engines that follow VRRP (IPVS with
+ * ipvs.when_master) catch up at once. Meant to be called from the
+ * vrrp_rt.on_change handler; until then daemon.c polls every 50 ms. */
+void daemon_vrrp_changed(struct daemon *d);
 
 /* daemon/commands.c: the control socket's commands */
 void daemon_command(const char *line, struct ctl_reply *r, void *arg);
