@@ -10,19 +10,19 @@
 
 #include <pwd.h>
 
+#include "checkers/chk.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
 #include "vrrp/vrrp_accept.h"
 
 #define STOP_MARGIN_MS 1000
 #define IPVS_STOP_MS 3000  /* removing a 10,000-entry table takes well under 1 s */
-#define IPVS_WATCH_MS 50   /* when_master: how soon IPVS follows a VRRP transition */
 
 /* ---- IPVS engine (issue 5) ----
  * Programs the kernel table always (hot standby on both balancers) or only
- * while the VRRP instance named by ipvs.when_master is MASTER. That state
- * is polled: vrrp_rt has a single on_change pointer, which the control
- * socket's event stream uses. On stop, IPVS entries go after the VRRP
+ * while the VRRP instance named by ipvs.when_master is MASTER: the event
+ * stream's transition hook (events.c) calls daemon_vrrp_changed() after
+ * every transition. On stop, IPVS entries go after the VRRP
  * instances have handed over their VIPs, so no packet reaches a VIP whose
  * service is already gone. */
 
@@ -40,25 +40,13 @@ static bool ipvs_should_program(struct daemon *d)
 
 static void ipvs_follow(struct daemon *d)
 {
-	bool watch = d->ipvs && d->conf.ipvs && d->conf.ipvs->when_master[0] && !d->stopping;
-
 	if (d->ipvs && !d->stopping)
 		ipvs_run_set_active(d->ipvs, ipvs_should_program(d));
-	if (watch)
-		loop_timer_arm(d->loop, &d->ipvs_watch, loop_now(d->loop) + IPVS_WATCH_MS);
-	else
-		loop_timer_cancel(d->loop, &d->ipvs_watch);
-}
-
-static void ipvs_watch_cb(struct loop *l, struct loop_timer *t, void *arg)
-{
-	ipvs_follow(arg);
 }
 
 void daemon_vrrp_changed(struct daemon *d)
 {
-	if (d->ipvs && !d->stopping)
-		ipvs_run_set_active(d->ipvs, ipvs_should_program(d));
+	ipvs_follow(d);
 }
 
 static int daemon_ipvs_start(struct daemon *d, char *err, size_t errlen)
@@ -102,7 +90,6 @@ static void on_ipvs_stopped(void *arg)
 /* True once IPVS is done (entries removed, or kept by on_stop = "keep"). */
 static bool daemon_ipvs_stop(struct daemon *d)
 {
-	loop_timer_cancel(d->loop, &d->ipvs_watch);
 	if (!d->ipvs)
 		return true;
 	if (!d->ipvs_stop_started) {
@@ -114,10 +101,86 @@ static bool daemon_ipvs_stop(struct daemon *d)
 
 static void daemon_ipvs_free(struct daemon *d)
 {
-	if (d->loop)
-		loop_timer_cancel(d->loop, &d->ipvs_watch);
 	ipvs_run_free(d->ipvs);
 	d->ipvs = NULL;
+}
+
+/* ---- checkers engine (issue 6) ----
+ * A checker's result drives everything that names it: the VRRP `track`
+ * input of the same name (weight, or FAULT), the IPVS real servers whose
+ * `check` it is, and the database pool nodes it watches (every run, so a
+ * replica's growing lag moves it out of the read service in time). */
+
+static enum ipvs_node_role node_role(enum chk_role r)
+{
+	return r == CHK_ROLE_PRIMARY ? IPVS_NODE_PRIMARY :
+	       r == CHK_ROLE_REPLICA ? IPVS_NODE_REPLICA : IPVS_NODE_UNKNOWN;
+}
+
+static void chk_result_cb(const struct chk_state *st, void *arg)
+{
+	struct daemon *d = arg;
+	const struct conf_ipvs *ci = d->conf.ipvs;
+	struct ipvs_node_state ns = {
+		.up = st->state == CHK_UP, .role = node_role(st->role),
+		.lag_bytes = st->lag_known ? st->lag_bytes : 0, .timeline = st->timeline,
+	};
+
+	for (size_t p = 0; d->ipvs && ci && p < ci->n_pools; p++)
+		for (size_t i = 0; i < ci->pools[p].n_nodes; i++)
+			if (!strcmp(ci->pools[p].nodes[i].check, st->name))
+				ipvs_run_set_node(d->ipvs, ci->pools[p].name, i, &ns);
+}
+
+static void chk_change_cb(const struct chk_state *st, void *arg)
+{
+	struct daemon *d = arg;
+	bool up = st->state == CHK_UP;
+
+	if (st->state == CHK_UNKNOWN)
+		return;
+	log_info("check %s: %s (%s)", st->name, chk_result_str(st->state), st->reason);
+	vrrp_track_set(&d->rt, st->name, up); /* -1: nothing tracks it */
+	if (d->ipvs)
+		ipvs_run_check_result(d->ipvs, st->name, up);
+	chk_result_cb(st, d);
+}
+
+/* After a reload every consumer hears every checker again: new tracks and
+ * real servers start from defaults. */
+static void chk_replay(struct daemon *d)
+{
+	for (size_t i = 0; d->chk && i < chk_engine_count(d->chk); i++)
+		chk_change_cb(chk_engine_state(d->chk, i), d);
+}
+
+static int daemon_chk_start(struct daemon *d, char *err, size_t errlen)
+{
+	if (!d->conf.checkers)
+		return 0;
+	d->chk = chk_engine_new(d->loop, &d->conf, chk_change_cb, d);
+	if (!d->chk) {
+		snprintf(err, errlen, "checkers: cannot start");
+		return -1;
+	}
+	chk_engine_set_on_result(d->chk, chk_result_cb, d);
+	return 0;
+}
+
+static void daemon_chk_reload(struct daemon *d)
+{
+	char err[64];
+
+	if (d->chk && !d->conf.checkers) {
+		chk_engine_free(d->chk);
+		d->chk = NULL;
+	} else if (d->chk) {
+		if (chk_engine_reload(d->chk, &d->conf) < 0)
+			log_errx("reload: checkers: out of memory; checkers left as they were");
+	} else if (daemon_chk_start(d, err, sizeof(err)) < 0) {
+		log_errx("reload: %s", err);
+	}
+	chk_replay(d);
 }
 
 /* ---- VRRP ---- */
@@ -257,7 +320,6 @@ int daemon_init(struct daemon *d, struct loop *l, struct conf *c,
 	loop_timer_init(&d->reap_timer, reap_cb, d);
 	loop_timer_init(&d->stop_timer, stop_timeout_cb, d);
 	loop_timer_init(&d->start_timer, start_cb, d);
-	loop_timer_init(&d->ipvs_watch, ipvs_watch_cb, d);
 	if (vrrp_rt_init(&d->rt, l, err, errlen) < 0)
 		return -1;
 	apply_global(d);
@@ -273,7 +335,8 @@ int daemon_init(struct daemon *d, struct loop *l, struct conf *c,
 	free(made);
 	d->ctl = control_open(l, d->conf.global.control_socket, daemon_command, d,
 			      err, errlen);
-	if (!d->ctl || daemon_ipvs_start(d, err, errlen) < 0)
+	if (!d->ctl || daemon_ipvs_start(d, err, errlen) < 0 ||
+	    daemon_chk_start(d, err, errlen) < 0)
 		return -1;
 	/* startup_delay: stay in Initialize a while (e.g. until the network
 	 * settles after boot) */
@@ -304,6 +367,7 @@ static void apply_reload(struct daemon *d, struct conf *nc, struct vrrp_inst **m
 	d->conf = *nc;
 	apply_global(d);
 	daemon_ipvs_reload(d);
+	daemon_chk_reload(d);
 	for (struct vrrp_inst *in = d->rt.insts; in; in = in->next)
 		if (!in_conf(&d->conf, in) && !in->removing) {
 			in->removing = true;
@@ -388,6 +452,9 @@ void daemon_free(struct daemon *d)
 	loop_timer_cancel(d->loop, &d->start_timer);
 	control_close(d->ctl);
 	d->ctl = NULL;
+	if (d->chk)
+		chk_engine_free(d->chk);
+	d->chk = NULL;
 	daemon_ipvs_free(d);
 	if (d->rt.notify)
 		notify_free(d->rt.notify);

@@ -24,8 +24,8 @@ struct daemon {
 	int log_level_override;       /* -l, or -1 */
 	/* IPVS (issue 5): daemon.c "engines" section */
 	struct ipvs_run *ipvs;        /* NULL without virtual_servers */
-	struct loop_timer ipvs_watch; /* ipvs.when_master: follows the instance's state */
 	bool ipvs_stop_started, ipvs_stop_done;
+	struct chk_engine *chk;       /* NULL without checkers (issue 6) */
 };
 
 /* Takes ownership of *c (zeroed on return). */

@@ -167,15 +167,8 @@ static void on_change(struct vrrp_rt *rt, const struct vrrp_inst *in,
 	json_object_object_add(e, "master", in->fsm.master.family ?
 			       json_object_new_string(addr_fmt(&in->fsm.master, a, sizeof(a))) : NULL);
 	ctl_event_emit(d, e);
-	/* node-wide maintenance also covers instances a reload added: a
-	 * backup only needs the flag (vrrp_inst_maintenance hands off a master) */
-	if (ctl_maintenance() && !in->params.maintenance && in->fsm.state == VRRP_BACKUP) {
-		struct vrrp_inst *w = vrrp_inst_find(rt, in->conf.ifname, in->conf.vrid,
-						     in->conf.family);
-		if (w)
-			vrrp_inst_maintenance(w, true);
-	}
 	status_update(rt);
+	daemon_vrrp_changed(d); /* IPVS follows (ipvs.when_master) */
 }
 
 void ctl_events_attach(struct daemon *d)

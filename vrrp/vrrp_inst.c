@@ -79,6 +79,7 @@ struct vrrp_inst *vrrp_inst_create(struct vrrp_rt *rt, const struct conf_vrrp *c
 	}
 	in->ifp->by_vrid[vrrp_fam_idx(c->family)][c->vrid] = in;
 	params_from_conf(in);
+	in->params.maintenance = rt->maintenance;
 	vrrp_fsm_init(&in->fsm);
 	loop_timer_init(&in->timer, inst_timer_cb, in);
 	loop_timer_init(&in->garp_timer, garp_timer_cb, in);

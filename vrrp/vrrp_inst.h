@@ -82,6 +82,7 @@ struct vrrp_rt {
 	int inotify_fd;
 	struct notify *notify; /* NULL: no hooks configured */
 	const struct conf *conf; /* the running configuration (notify argv) */
+	bool maintenance;        /* node-wide: instances created later inherit it */
 	uint64_t rx[VRRP_RX_ERR_MAX]; /* [VRRP_RX_OK] = accepted */
 	uint64_t tx_adverts, tx_garp;
 	void (*on_stopped)(struct vrrp_rt *rt, void *arg);
