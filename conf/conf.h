@@ -74,6 +74,9 @@ struct conf_global {
 	struct conf_pos notify_user_pos;      /* where it was set: conf_check's getpwnam error */
 	uint32_t notify_timeout_ms;           /* default 10 s; 1 ms..3600 s: killed after */
 	uint32_t startup_delay_ms;            /* default 0; 0..3600 s: stay INIT this long at start */
+	char control_group[CONF_NAME_MAX];    /* may read the control socket; default "" = "tandem" if it exists */
+	char control_admin_group[CONF_NAME_MAX]; /* may change things too; default "" = root only */
+	struct conf_pos control_group_pos, control_admin_group_pos;
 };
 
 struct conf_vip {

@@ -7,6 +7,7 @@
  * rather than the first transition. */
 #include "conf/conf.h"
 
+#include <grp.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -385,6 +386,13 @@ static int check_global(const struct conf_global *g, char *err, size_t errlen)
 	if (g->notify_user[0] && !getpwnam(g->notify_user))
 		return chk_err(err, errlen, &g->notify_user_pos,
 			       "notify_user '%s' is not a user on this system", g->notify_user);
+	if (g->control_group[0] && !getgrnam(g->control_group))
+		return chk_err(err, errlen, &g->control_group_pos,
+			       "control_group '%s' is not a group on this system", g->control_group);
+	if (g->control_admin_group[0] && !getgrnam(g->control_admin_group))
+		return chk_err(err, errlen, &g->control_admin_group_pos,
+			       "control_admin_group '%s' is not a group on this system",
+			       g->control_admin_group);
 	return 0;
 }
 

@@ -247,6 +247,22 @@ static bool str_user_ok(const char *s)
 	return s[0] != '-' && str_name_ok(s);
 }
 
+static int set_group(const struct ld *ld, const struct row *r, const config_setting_t *s,
+		     void *obj)
+{
+	const struct row str_row = {
+		r->name, K_STR, r->off, r->size, 1, CONF_NAME_MAX - 1, false,
+		NULL, str_user_ok, "use A-Z a-z 0-9 _ . - (not first)"
+	};
+	struct conf_global *g = obj;
+
+	if (set_str(ld, &str_row, s, obj) < 0)
+		return -1;
+	set_pos(strcmp(r->name, "control_group") ? &g->control_admin_group_pos
+						 : &g->control_group_pos, ld, s);
+	return 0;
+}
+
 static int set_notify_user(const struct ld *ld, const struct row *r,
 			   const config_setting_t *s, void *obj)
 {
@@ -276,6 +292,8 @@ static const struct row global_rows[] = {
 	{ "notify_user", K_FN, GF(notify_user), 0, 0, false, set_notify_user, NULL, NULL },
 	{ "notify_timeout", K_DUR, GF(notify_timeout_ms), 1, 3600000, false, NULL, NULL, NULL },
 	{ "startup_delay", K_DUR, GF(startup_delay_ms), 0, 3600000, false, NULL, NULL, NULL },
+	{ "control_group", K_FN, GF(control_group), 0, 0, false, set_group, NULL, NULL },
+	{ "control_admin_group", K_FN, GF(control_admin_group), 0, 0, false, set_group, NULL, NULL },
 };
 
 static void global_defaults(struct conf_global *g)

@@ -139,15 +139,18 @@ static void watchdog_cb(struct loop *l, struct loop_timer *t, void *arg)
 	loop_timer_arm(l, t, loop_now(l) + sdnotify_watchdog_ms());
 }
 
-/* -g/-G must name existing groups; the defaults need not exist. */
-static void setup_groups(const struct opts *o)
+/* -g/-G, else control_group/control_admin_group from the configuration
+ * (checked to exist by conf_check); the built-in defaults need not exist. */
+static void setup_groups(const struct opts *o, const struct conf *c)
 {
+	const char *rd = o->group ? o->group : c->global.control_group;
+	const char *adm = o->admin_group ? o->admin_group : c->global.control_admin_group;
 	char err[256];
 
-	if (!o->group && !o->admin_group)
+	if (!rd[0] && !adm[0])
 		return;
-	if (control_set_groups(o->group ? o->group : CTL_DEFAULT_GROUP,
-			       o->admin_group ? o->admin_group : CTL_DEFAULT_ADMIN_GROUP,
+	if (control_set_groups(rd[0] ? rd : CTL_DEFAULT_GROUP,
+			       adm[0] ? adm : CTL_DEFAULT_ADMIN_GROUP,
 			       true, err, sizeof(err)) < 0) {
 		fprintf(stderr, "tandemd: %s\n", err);
 		exit(1);
@@ -173,7 +176,7 @@ int main(int argc, char **argv)
 		conf_free(&c);
 		return 0;
 	}
-	setup_groups(&o);
+	setup_groups(&o, &c);
 	log_init("tandemd", o.level >= 0 ? o.level : conf_syslog_level(c.global.log_level),
 		 o.foreground, !o.foreground || c.global.syslog);
 	if (!o.foreground)
