@@ -111,6 +111,8 @@ static json_object *j_inst(struct daemon *d, const struct vrrp_inst *in)
 	if (ctl_events_times(in->conf.name, &t)) {
 		if (t.handoff_ms)
 			J_INT(o, "last_handoff_ms", t.handoff_ms);
+		if (t.takeover_ms)
+			J_INT(o, "last_takeover_ms", t.takeover_ms);
 		if (t.became_master_ms)
 			J_INT(o, "master_since_ms", now - t.became_master_ms);
 	}

@@ -113,6 +113,10 @@ static void record(const struct vrrp_inst *in, enum vrrp_state old, uint64_t now
 		return;
 	if (st == VRRP_MASTER)
 		r->t.became_master_ms = now;
+	/* how long the VIP was unclaimed as far as we know: from the last
+	 * advert of the old master to our taking over */
+	if (st == VRRP_MASTER && old == VRRP_BACKUP && in->last_adv_at)
+		r->t.takeover_ms = (uint32_t)(now - in->last_adv_at);
 	if (st == VRRP_LEAVING)
 		r->leaving_since = now;
 	else if (old == VRRP_LEAVING && r->leaving_since) {

@@ -23,6 +23,7 @@ void ctl_event_emit(struct daemon *d, json_object *ev);
  * none yet; when it last became master (loop clock, 0 = never). */
 struct ctl_inst_times {
 	uint32_t handoff_ms;
+	uint32_t takeover_ms;      /* BACKUP -> MASTER: since the last advert heard */
 	uint64_t became_master_ms; /* loop clock */
 };
 bool ctl_events_times(const char *instance, struct ctl_inst_times *out);

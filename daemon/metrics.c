@@ -98,6 +98,7 @@ static void m_secs(FILE *f, const char *name, json_object *in, const char *key)
 
 static void m_in_state(FILE *f, const char *name, json_object *in) { m_secs(f, name, in, "in_state_ms"); }
 static void m_handoff(FILE *f, const char *name, json_object *in) { m_secs(f, name, in, "last_handoff_ms"); }
+static void m_takeover(FILE *f, const char *name, json_object *in) { m_secs(f, name, in, "last_takeover_ms"); }
 
 static void m_drops(FILE *f, const char *name, json_object *in)
 {
@@ -125,6 +126,8 @@ static void vrrp_metrics(FILE *f, json_object *arr)
 	each(f, arr, "tandem_vrrp_last_handoff_seconds", "gauge",
 	     "Last handoff or graceful stop: priority 0 sent until the new master was heard",
 	     m_handoff);
+	each(f, arr, "tandem_vrrp_last_takeover_seconds", "gauge",
+	     "Last takeover: from the old master's last advert to becoming master", m_takeover);
 }
 
 static void daemon_metrics(FILE *f, json_object *st)

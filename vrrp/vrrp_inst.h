@@ -113,6 +113,7 @@ struct vrrp_inst {
 	uint64_t since;             /* time of the last state change */
 	uint64_t transitions;       /* state changes since start */
 	uint64_t rx_ok, tx_adverts;
+	uint64_t last_adv_at;       /* loop time of the last accepted advert (takeover metric) */
 	uint64_t rx_drop[VRRP_RX_ERR_MAX];
 };
 

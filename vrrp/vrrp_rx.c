@@ -73,6 +73,7 @@ static void dispatch(struct vrrp_iface *ifp, int fi, const struct vrrp_adv *adv)
 	}
 	ifp->rt->rx[VRRP_RX_OK]++;
 	in->rx_ok++;
+	in->last_adv_at = loop_now(ifp->rt->loop);
 	ev.adv_priority = adv->priority;
 	ev.adv_int_ms = adv->adver_int_cs * 10u;
 	ev.adv_src = adv->src;

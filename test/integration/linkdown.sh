@@ -42,6 +42,13 @@ cut_lb1() {
 		tn_fail "takeover after only ${dt} ms: lb2 did not wait Master_Down_Interval (${MDI_MS} ms)"
 	tn_pass "lb2 MASTER after ${dt} ms (<= ${MDI_MS} + ${MARGIN_MS} ms)"
 	tn_wait_for 2 tn_has_vip lb2 $VIP || tn_fail "lb2 is MASTER but has no VIP"
+	# the daemon's own measure: last advert heard -> MASTER = its timer,
+	# which cannot run out before Master_Down_Interval
+	local tk
+	tk=$(tn_ctl lb2 metrics | awk '/^tandem_vrrp_last_takeover_seconds/ {print int($2 * 1000)}')
+	[ -n "$tk" ] && [ "$tk" -ge $(( MDI_MS - 1 )) ] ||
+		tn_fail "tandem_vrrp_last_takeover_seconds on lb2: '${tk:-missing}' ms, expected >= ${MDI_MS} ms"
+	tn_pass "lb2 reports its takeover: ${tk} ms after lb1's last advert"
 	tn_wait_state lb1 web FAULT 2
 }
 
