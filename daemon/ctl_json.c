@@ -207,8 +207,8 @@ const struct ctl_section ctl_sections[] = {
 	{ "vrrp",     true,  collect_vrrp },
 	{ "sync",     true,  collect_sync },
 	{ "peers",    false, collect_peers },
-	{ "checkers", true,  NULL }, /* issue 6 */
-	{ "ipvs",     true,  NULL }, /* issue 5 */
+	{ "checkers", true,  ctl_collect_checkers },
+	{ "ipvs",     true,  ctl_collect_ipvs },
 	{ NULL, false, NULL }
 };
 
@@ -260,5 +260,7 @@ json_object *ctl_json_counters(struct daemon *d)
 	json_object_object_add(o, "rx", rx);
 	J_INT(o, "tx_adverts", d->rt.tx_adverts);
 	J_INT(o, "tx_garp", d->rt.tx_garp);
+	if (d->ipvs)
+		json_object_object_add(o, "ipvs", ctl_ipvs_counters(d));
 	return o;
 }

@@ -22,6 +22,11 @@ struct ctl_section {
 
 extern const struct ctl_section ctl_sections[];
 
+/* ctl_engines.c: the checkers and IPVS sections */
+json_object *ctl_collect_checkers(struct daemon *d, const char *filter);
+json_object *ctl_collect_ipvs(struct daemon *d, const char *filter);
+json_object *ctl_ipvs_counters(struct daemon *d); /* needs d->ipvs */
+
 /* {"daemon": {...}, "vrrp": [...], "sync": [...], ...} (status sections) */
 json_object *ctl_json_status(struct daemon *d, const char *filter);
 /* {"<section>": [...]}; NULL if the section is unknown or not available. */

@@ -5,24 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_object *get(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static const char *str(json_object *o, const char *key)
-{
-	json_object *v = get(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "-";
-}
-
-static long long num(json_object *o, const char *key)
-{
-	return (long long)json_object_get_int64(get(o, key));
-}
+#include "daemon/ctl_get.h"
 
 void ctl_text_duration(char *buf, size_t len, long long ms)
 {
@@ -105,6 +88,36 @@ static void text_peer(FILE *f, json_object *p)
 	fprintf(f, "%s\n", n ? "" : "multicast");
 }
 
+static void text_checker(FILE *f, json_object *c)
+{
+	char since[32];
+
+	ctl_text_duration(since, sizeof(since), num(c, "in_state_ms"));
+	fprintf(f, "check %s type=%s state=%s since=%s last=%s runs=%lld failures=%lld",
+		str(c, "name"), str(c, "type"), str(c, "state"), since, str(c, "last"),
+		num(c, "runs"), num(c, "failures"));
+	if (get(c, "role"))
+		fprintf(f, " role=%s timeline=%lld", str(c, "role"), num(c, "timeline"));
+	if (get(c, "lag_bytes"))
+		fprintf(f, " lag_bytes=%lld", num(c, "lag_bytes"));
+	fprintf(f, " reason=\"%s\"\n", str(c, "reason"));
+}
+
+static void text_ipvs(FILE *f, json_object *s)
+{
+	json_object *rs = get(s, "real_servers");
+	size_t n = json_object_array_length(rs);
+
+	fprintf(f, "ipvs %s sched=%s real_servers=", str(s, "service"), str(s, "scheduler"));
+	for (size_t i = 0; i < n; i++) {
+		json_object *r = json_object_array_get_idx(rs, i);
+
+		fprintf(f, "%s%s:%lld/%s/w%lld", i ? "," : "", str(r, "address"), num(r, "port"),
+			str(r, "forward"), num(r, "weight"));
+	}
+	fprintf(f, "%s\n", n ? "" : "none");
+}
+
 static const struct {
 	const char *key;
 	void (*row)(FILE *f, json_object *o);
@@ -112,7 +125,8 @@ static const struct {
 	{ "vrrp", text_vrrp },
 	{ "sync", text_sync },
 	{ "peers", text_peer },
-	/* "checkers", "ipvs": issues 5 and 6 */
+	{ "checkers", text_checker },
+	{ "ipvs", text_ipvs },
 	{ NULL, NULL }
 };
 

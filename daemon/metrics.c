@@ -6,19 +6,9 @@
 
 #include <string.h>
 
+#include "daemon/ctl_get.h"
+
 static const char *const states[] = { "INIT", "BACKUP", "MASTER", "FAULT", "LEAVING", NULL };
-
-static json_object *get(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static long long num(json_object *o, const char *key)
-{
-	return (long long)json_object_get_int64(get(o, key));
-}
 
 static void label(FILE *f, const char *v)
 {
@@ -157,18 +147,97 @@ static void daemon_metrics(FILE *f, json_object *st)
 	fprintf(f, "tandem_tx_garp_total %lld\n", num(c, "tx_garp"));
 }
 
+static void chk_sample(FILE *f, const char *name, json_object *c, long long v)
+{
+	fprintf(f, "%s{checker=\"", name);
+	label(f, json_object_get_string(get(c, "name")));
+	fprintf(f, "\",type=\"");
+	label(f, json_object_get_string(get(c, "type")));
+	fprintf(f, "\"} %lld\n", v);
+}
+
+static void checker_metrics(FILE *f, json_object *arr)
+{
+	static const struct { const char *name, *type, *help, *key; } fams[] = {
+		{ "tandem_checker_runs_total", "counter", "Checks run", "runs" },
+		{ "tandem_checker_failures_total", "counter", "Checks that did not pass", "failures" },
+		{ "tandem_checker_changes_total", "counter", "State changes (after rise/fall)", "changes" },
+		{ "tandem_checker_last_duration_ms", "gauge", "Duration of the last check", "last_duration_ms" },
+	};
+	size_t n = json_object_array_length(arr);
+
+	if (!n)
+		return;
+	head(f, "tandem_checker_up", "gauge", "1 while the checker's state is UP");
+	for (size_t i = 0; i < n; i++) {
+		json_object *c = json_object_array_get_idx(arr, i);
+
+		chk_sample(f, "tandem_checker_up", c, strcmp(str(c, "state"), "UP") == 0);
+	}
+	for (size_t k = 0; k < sizeof(fams) / sizeof(fams[0]); k++) {
+		head(f, fams[k].name, fams[k].type, fams[k].help);
+		for (size_t i = 0; i < n; i++) {
+			json_object *c = json_object_array_get_idx(arr, i);
+
+			chk_sample(f, fams[k].name, c, num(c, fams[k].key));
+		}
+	}
+}
+
+static void ipvs_metrics(FILE *f, json_object *arr)
+{
+	size_t n = json_object_array_length(arr);
+
+	if (!n)
+		return;
+	head(f, "tandem_ipvs_real_servers", "gauge",
+	     "Real servers Tandem wants in the service now (weight > 0)");
+	for (size_t i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(arr, i), *rs = get(s, "real_servers");
+		long long up = 0;
+
+		for (size_t k = 0; k < json_object_array_length(rs); k++)
+			up += num(json_object_array_get_idx(rs, k), "weight") > 0;
+		fprintf(f, "tandem_ipvs_real_servers{service=\"");
+		label(f, json_object_get_string(get(s, "service")));
+		fprintf(f, "\"} %lld\n", up);
+	}
+}
+
+static void ipvs_counters(FILE *f, json_object *c)
+{
+	static const struct { const char *name, *help, *key; } fams[] = {
+		{ "tandem_ipvs_passes_total", "Reconcile passes completed", "passes" },
+		{ "tandem_ipvs_ops_total", "Change requests sent to the kernel", "ops_sent" },
+		{ "tandem_ipvs_ops_failed_total", "Change requests the kernel refused", "ops_failed" },
+		{ "tandem_ipvs_two_primaries_total", "Times a database pool saw several primaries",
+		  "two_primaries" },
+	};
+
+	if (!c)
+		return;
+	for (size_t k = 0; k < sizeof(fams) / sizeof(fams[0]); k++) {
+		head(f, fams[k].name, "counter", fams[k].help);
+		fprintf(f, "%s %lld\n", fams[k].name, num(c, fams[k].key));
+	}
+	head(f, "tandem_ipvs_last_pass_seconds", "gauge", "Duration of the last reconcile pass");
+	fprintf(f, "tandem_ipvs_last_pass_seconds %.3f\n", (double)num(c, "last_pass_ms") / 1000.0);
+}
+
 static const struct {
 	const char *key;
 	void (*render)(FILE *f, json_object *arr);
 } sections[] = {
 	{ "vrrp", vrrp_metrics },
-	/* "checkers", "ipvs": issues 5 and 6 */
+	{ "checkers", checker_metrics },
+	{ "ipvs", ipvs_metrics },
 	{ NULL, NULL }
 };
 
 void metrics_render(FILE *f, json_object *status)
 {
 	daemon_metrics(f, status);
+	ipvs_counters(f, get(get(status, "counters"), "ipvs"));
 	for (int s = 0; sections[s].key; s++) {
 		json_object *arr = get(status, sections[s].key);
 

@@ -63,6 +63,12 @@ tn_log "lb1's HAProxy killed"
 tn_wait_for 5 prio_is lb1 90 ||
 	tn_fail "lb1's priority is $(tn_field lb1 web prio) after its HAProxy died, want 90"
 tn_pass "lb1's priority fell to 90"
+line=$(tn_ctl lb1 status | grep '^check haproxy ')
+case "$line" in *" state=DOWN "*) ;; *) tn_fail "tandemctl status on lb1: '$line', want state=DOWN" ;; esac
+tn_pass "tandemctl status shows the checker: $line"
+tn_ctl lb1 metrics | grep -q '^tandem_checker_up{checker="haproxy",type="haproxy"} 0$' ||
+	tn_fail "metrics on lb1 lack tandem_checker_up{checker=\"haproxy\",...} 0"
+tn_pass "metrics: tandem_checker_up for haproxy is 0"
 tn_wait_state lb2 web MASTER 3
 tn_wait_state lb1 web BACKUP 2
 tn_check "the VIP moved to lb2" tn_has_vip lb2 192.0.2.10

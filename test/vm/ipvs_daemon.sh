@@ -21,6 +21,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$HERE/../.." && pwd)}
 TOP_BUILDDIR=${TOP_BUILDDIR:-$TOP_SRCDIR}
 TANDEMD=${TANDEMD:-$TOP_BUILDDIR/tandemd}
+TANDEMCTL=${TANDEMCTL:-$TOP_BUILDDIR/tandemctl}
 RUN_VM=$TOP_SRCDIR/test/vm/run-in-vm.sh
 EXAMPLE=$TOP_SRCDIR/examples/ipvs.conf
 
@@ -41,7 +42,7 @@ done
 
 SCRIPT=$(mktemp "${TMPDIR:-/tmp}/ipvs_daemon.XXXXXX") || exit 99
 trap 'rm -f "$SCRIPT"' EXIT
-printf "TANDEMD='%s'\nEXAMPLE='%s'\n" "$TANDEMD" "$EXAMPLE" > "$SCRIPT"
+printf "TANDEMD='%s'\nTANDEMCTL='%s'\nEXAMPLE='%s'\n" "$TANDEMD" "$TANDEMCTL" "$EXAMPLE" > "$SCRIPT"
 # Runs as root by /bin/sh (dash) inside the VM; everything it makes dies with the VM.
 cat >> "$SCRIPT" <<'EOF'
 set -u
@@ -108,6 +109,10 @@ TCP 203.0.113.50:8080 rr
 X
 grep -q 'ipvs: programming the table (VRRP master)' $LOG && ok "when_master followed VRRP" ||
     bad "no 'programming the table' log line"
+shown=$("$TANDEMCTL" -s $T/tandemd.sock show ipvs 2>&1)
+case "$shown" in *"192.0.2.10:80)"*"198.51.100.21:80/nat/w3,198.51.100.22:80/nat/w2"*)
+    ok "tandemctl show ipvs lists the HTTP service and its real servers" ;;
+*) bad "tandemctl show ipvs: $shown" ;; esac
 # ---- 2. traffic through the NAT service
 seen=""
 for i in 1 2 3 4 5 6 7 8 9; do seen="$seen $(ask 80)"; done
