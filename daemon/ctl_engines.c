@@ -9,6 +9,7 @@
 #include "checkers/chk.h"
 #include "conf/conf_checkers.h"
 #include "daemon/daemon.h"
+#include "daemon/events.h"
 #include "ipvs/ipvs_run.h"
 
 #define J_STR(o, k, v)  json_object_object_add(o, k, json_object_new_string(v))
@@ -114,6 +115,27 @@ json_object *ctl_collect_ipvs(struct daemon *d, const char *filter)
 	free(svcs);
 	free(dests);
 	return arr;
+}
+
+/* The event stream: a checker changed state, an IPVS pass changed the
+ * kernel table (the same words as `show`). */
+void ctl_event_checker(struct daemon *d, const struct chk_state *st)
+{
+	json_object *e = j_checker(st, loop_now(d->loop));
+
+	json_object_object_add(e, "type", json_object_new_string("checker"));
+	ctl_event_emit(d, e);
+}
+
+void ctl_event_ipvs(size_t ops, size_t refused, uint64_t ms, void *arg)
+{
+	json_object *e = json_object_new_object();
+
+	J_STR(e, "type", "ipvs");
+	J_INT(e, "changes", ops);
+	J_INT(e, "refused", refused);
+	J_INT(e, "ms", ms);
+	ctl_event_emit(arg, e);
 }
 
 json_object *ctl_ipvs_counters(struct daemon *d)

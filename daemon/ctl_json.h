@@ -26,6 +26,9 @@ extern const struct ctl_section ctl_sections[];
 json_object *ctl_collect_checkers(struct daemon *d, const char *filter);
 json_object *ctl_collect_ipvs(struct daemon *d, const char *filter);
 json_object *ctl_ipvs_counters(struct daemon *d); /* needs d->ipvs */
+struct chk_state;
+void ctl_event_checker(struct daemon *d, const struct chk_state *st);
+void ctl_event_ipvs(size_t ops, size_t refused, uint64_t ms, void *arg); /* arg: daemon */
 
 /* {"daemon": {...}, "vrrp": [...], "sync": [...], ...} (status sections) */
 json_object *ctl_json_status(struct daemon *d, const char *filter);

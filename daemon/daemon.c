@@ -11,6 +11,7 @@
 #include <pwd.h>
 
 #include "checkers/chk.h"
+#include "daemon/ctl_json.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
 #include "vrrp/vrrp_accept.h"
@@ -49,11 +50,23 @@ void daemon_vrrp_changed(struct daemon *d)
 	ipvs_follow(d);
 }
 
+static struct ipvs_run *ipvs_new(struct daemon *d, char *err, size_t errlen)
+{
+	struct ipvs_run *r = ipvs_run_new(d->loop, d->conf.ipvs, ipvs_should_program(d), err,
+					  errlen);
+
+	if (r) {
+		r->on_applied = ctl_event_ipvs;
+		r->applied_arg = d;
+	}
+	return r;
+}
+
 static int daemon_ipvs_start(struct daemon *d, char *err, size_t errlen)
 {
 	if (!d->conf.ipvs)
 		return 0;
-	d->ipvs = ipvs_run_new(d->loop, d->conf.ipvs, ipvs_should_program(d), err, errlen);
+	d->ipvs = ipvs_new(d, err, errlen);
 	if (!d->ipvs)
 		return -1;
 	ipvs_follow(d);
@@ -66,8 +79,7 @@ static void daemon_ipvs_reload(struct daemon *d)
 	char err[CONF_ERR_MAX];
 
 	if (!d->ipvs && d->conf.ipvs) {
-		d->ipvs = ipvs_run_new(d->loop, d->conf.ipvs, ipvs_should_program(d), err,
-				       sizeof(err));
+		d->ipvs = ipvs_new(d, err, sizeof(err));
 		if (!d->ipvs)
 			log_errx("reload: %s", err);
 	} else if (d->ipvs && ipvs_run_reload(d->ipvs, d->conf.ipvs) < 0) {
@@ -132,18 +144,27 @@ static void chk_result_cb(const struct chk_state *st, void *arg)
 				ipvs_run_set_node(d->ipvs, ci->pools[p].name, i, &ns);
 }
 
-static void chk_change_cb(const struct chk_state *st, void *arg)
+static void chk_apply(struct daemon *d, const struct chk_state *st)
 {
-	struct daemon *d = arg;
 	bool up = st->state == CHK_UP;
 
 	if (st->state == CHK_UNKNOWN)
 		return;
-	log_info("check %s: %s (%s)", st->name, chk_result_str(st->state), st->reason);
 	vrrp_track_set(&d->rt, st->name, up); /* -1: nothing tracks it */
 	if (d->ipvs)
 		ipvs_run_check_result(d->ipvs, st->name, up);
 	chk_result_cb(st, d);
+}
+
+static void chk_change_cb(const struct chk_state *st, void *arg)
+{
+	struct daemon *d = arg;
+
+	if (st->state != CHK_UNKNOWN) {
+		log_info("check %s: %s (%s)", st->name, chk_result_str(st->state), st->reason);
+		ctl_event_checker(d, st);
+	}
+	chk_apply(d, st);
 }
 
 /* After a reload every consumer hears every checker again: new tracks and
@@ -151,7 +172,7 @@ static void chk_change_cb(const struct chk_state *st, void *arg)
 static void chk_replay(struct daemon *d)
 {
 	for (size_t i = 0; d->chk && i < chk_engine_count(d->chk); i++)
-		chk_change_cb(chk_engine_state(d->chk, i), d);
+		chk_apply(d, chk_engine_state(d->chk, i));
 }
 
 static int daemon_chk_start(struct daemon *d, char *err, size_t errlen)

@@ -509,11 +509,13 @@ static void finish_apply(struct ipvs_pass *p)
 	c->passes++;
 	c->last_pass_ms = ms;
 	c->last_pass_ops = p->n_ops;
-	if (p->n_ops)
+	if (p->n_ops) {
 		log_notice("ipvs: %zu changes applied in %llu ms (%zu refused; %zu services, "
 			   "%zu real servers wanted)", p->n_ops, (unsigned long long)ms, p->failed,
 			   p->n_dsvc, p->n_ddest);
-	else
+		if (p->run->on_applied)
+			p->run->on_applied(p->n_ops, p->failed, ms, p->run->applied_arg);
+	} else
 		log_info("ipvs: in sync in %llu ms (%zu services, %zu real servers checked)",
 			 (unsigned long long)ms, p->ksvc.n, p->kdest.n);
 	end_pass(p, 0);

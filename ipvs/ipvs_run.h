@@ -70,6 +70,9 @@ struct ipvs_run {
 	void (*on_done)(void *arg);    /* stop finished (own entries removed or kept) */
 	void *arg;
 	struct ipvs_counters cnt;
+	/* a pass changed the kernel table (the control socket's event stream) */
+	void (*on_applied)(size_t ops, size_t refused, uint64_t ms, void *arg);
+	void *applied_arg;
 	struct ipvs_pass *pass;        /* NULL until there is something to program */
 	struct ipvs_svc_key failed_svc; /* last service the kernel refused: its real servers' errors are implied */
 };

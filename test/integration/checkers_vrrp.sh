@@ -58,6 +58,9 @@ sleep 1 # the checkers' first results come in (UP: nothing changes)
 tn_check "lb1 keeps priority 150 while HAProxy is up" prio_is lb1 150
 tn_check "lb1 still MASTER" tn_state_is lb1 web MASTER
 
+"$TANDEMCTL" -s "$(tn_sock lb1)" events >"$TN_DIR/events-lb1.out" 2>&1 &
+TN_PIDS+=($!)
+sleep 0.2
 kill -KILL "${HAPROXY[lb1]}"
 tn_log "lb1's HAProxy killed"
 tn_wait_for 5 prio_is lb1 90 ||
@@ -69,6 +72,9 @@ tn_pass "tandemctl status shows the checker: $line"
 tn_ctl lb1 metrics | grep -q '^tandem_checker_up{checker="haproxy",type="haproxy"} 0$' ||
 	tn_fail "metrics on lb1 lack tandem_checker_up{checker=\"haproxy\",...} 0"
 tn_pass "metrics: tandem_checker_up for haproxy is 0"
+tn_wait_for 2 grep -q ' checker .*name=haproxy.*state=DOWN' "$TN_DIR/events-lb1.out" ||
+	tn_fail "no checker event on lb1's event stream: $(cat "$TN_DIR/events-lb1.out")"
+tn_pass "the event stream shows the checker going DOWN"
 tn_wait_state lb2 web MASTER 3
 tn_wait_state lb1 web BACKUP 2
 tn_check "the VIP moved to lb2" tn_has_vip lb2 192.0.2.10
