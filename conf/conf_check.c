@@ -17,8 +17,7 @@
 #include "conf/conf_priv.h"
 #include "vrrp/vrrp_pkt.h"
 
-__attribute__((format(printf, 4, 5)))
-static int chk_err(char *err, size_t errlen, const struct conf_pos *pos, const char *fmt, ...)
+int chk_err(char *err, size_t errlen, const struct conf_pos *pos, const char *fmt, ...)
 {
 	char msg[CONF_ERR_MAX];
 	va_list ap;

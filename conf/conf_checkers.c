@@ -341,28 +341,14 @@ int conf_checkers_load(const struct ld *ld, const config_setting_t *s, struct co
 
 /* ---- checking ---- */
 
-__attribute__((format(printf, 4, 5)))
-static int pos_err(char *err, size_t errlen, const struct conf_pos *pos, const char *fmt, ...)
-{
-	char msg[CONF_ERR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (errlen)
-		snprintf(err, errlen, "%s:%d: %s", pos->file, pos->line, msg);
-	return -1;
-}
-
 static int check_one(const struct conf_checker *k, char *err, size_t errlen)
 {
 	if (k->type == CONF_CHK_SCRIPT && k->u.script.user[0] && !getpwnam(k->u.script.user))
-		return pos_err(err, errlen, &k->pos, "checker '%s': user '%s' does not exist",
+		return chk_err(err, errlen, &k->pos, "checker '%s': user '%s' does not exist",
 			       k->name, k->u.script.user);
 	if (k->type == CONF_CHK_PGSQL && k->u.pgsql.has_max_lag &&
 	    k->u.pgsql.role == CONF_PG_PRIMARY)
-		return pos_err(err, errlen, &k->pos,
+		return chk_err(err, errlen, &k->pos,
 			       "checker '%s': max_lag_bytes applies to replicas, not to role "
 			       "'primary'", k->name);
 	return 0;
@@ -380,7 +366,7 @@ int conf_checkers_check(const struct conf *c, char *err, size_t errlen)
 			return -1;
 		for (j = 0; j < i; j++)
 			if (!strcmp(cs->list[j].name, k->name))
-				return pos_err(err, errlen, &k->pos,
+				return chk_err(err, errlen, &k->pos,
 					       "checker '%s' already defined at %s:%d", k->name,
 					       cs->list[j].pos.file, cs->list[j].pos.line);
 	}

@@ -626,20 +626,6 @@ const char *conf_ipvs_key_fmt(const struct ipvs_svc_key *k, char *buf, size_t le
 
 /* ---- cross-references (conf_check calls this after the checkers) ---- */
 
-__attribute__((format(printf, 4, 5)))
-static int chk_err(char *err, size_t errlen, const struct conf_pos *pos, const char *fmt, ...)
-{
-	char msg[CONF_ERR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (errlen)
-		snprintf(err, errlen, "%s:%d: %s", pos->file, pos->line, msg);
-	return -1;
-}
-
 /* A check name must exist once the checkers section does; before that, any
  * name is an error rather than a silent "always up". */
 static int check_name(const struct conf *c, const char *name, const struct conf_pos *pos,

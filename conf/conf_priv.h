@@ -78,6 +78,10 @@ void conf_notify_free(struct conf_notify *n);
 int load_sync_list(const struct ld *ld, const config_setting_t *s, struct conf *c);
 void conf_sync_free(struct conf_sync_group *g);
 
+/* conf_check.c: "file:line: message" for a checked setting; returns -1 */
+__attribute__((format(printf, 4, 5)))
+int chk_err(char *err, size_t errlen, const struct conf_pos *pos, const char *fmt, ...);
+
 /* conf_ipvs.c (issue 5): top-level "virtual_servers" */
 int conf_ipvs_load(const struct ld *ld, const config_setting_t *s, struct conf *c);
 int conf_ipvs_check(const struct conf *c, char *err, size_t errlen);

@@ -65,15 +65,23 @@ int vrrp_arp_open(void)
 
 int vrrp_arp_send(int fd, int ifindex, const uint8_t *frame, size_t len)
 {
+	return vrrp_frame_send(fd, ifindex, ETH_P_ARP, bcast_mac, frame, len);
+}
+
+/* The protocol becomes skb->protocol, which qdiscs, taps and netfilter
+ * look at: each kind of frame gets its own. */
+int vrrp_frame_send(int fd, int ifindex, uint16_t ethertype, const uint8_t dst[6],
+		    const uint8_t *frame, size_t len)
+{
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_ARP),
+		.sll_protocol = htons(ethertype),
 		.sll_ifindex = ifindex,
 		.sll_halen = ETH_ALEN,
 	};
 	ssize_t n;
 
-	memcpy(sll.sll_addr, bcast_mac, ETH_ALEN);
+	memcpy(sll.sll_addr, dst, ETH_ALEN);
 	do
 		n = sendto(fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll));
 	while (n < 0 && errno == EINTR);

@@ -18,5 +18,8 @@ int vrrp_arp_open(void);
 
 /* Send a frame on ifindex. Returns 0 or -1 with errno. */
 int vrrp_arp_send(int fd, int ifindex, const uint8_t *frame, size_t len);
+/* Any whole Ethernet frame to dst, labelled with ethertype (host order). */
+int vrrp_frame_send(int fd, int ifindex, uint16_t ethertype, const uint8_t dst[6],
+		    const uint8_t *frame, size_t len);
 
 #endif

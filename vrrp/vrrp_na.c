@@ -15,6 +15,7 @@
  * It also needs no link-local address on a VMAC interface, which may have
  * none (addr_gen_mode none, see netlink/nl_vmac.c). */
 #include "vrrp/vrrp_na.h"
+#include "vrrp/vrrp_arp.h"
 
 #include <errno.h>
 #include <linux/if_ether.h>
@@ -117,26 +118,5 @@ size_t vrrp_na_build(uint8_t *buf, size_t len, const uint8_t mac[6],
 
 int vrrp_na_send(int fd, int ifindex, const uint8_t *frame, size_t len)
 {
-	/* vrrp_arp_send() labels its frames ETH_P_ARP; the protocol becomes
-	 * skb->protocol, which qdiscs, taps and netfilter look at, so an
-	 * IPv6 frame gets its own. */
-	struct sockaddr_ll sll = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_IPV6),
-		.sll_ifindex = ifindex,
-		.sll_halen = ETH_ALEN,
-	};
-	ssize_t n;
-
-	memcpy(sll.sll_addr, all_nodes_mac, ETH_ALEN);
-	do
-		n = sendto(fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll));
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -1;
-	if ((size_t)n != len) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	return 0;
+	return vrrp_frame_send(fd, ifindex, ETH_P_IPV6, all_nodes_mac, frame, len);
 }
