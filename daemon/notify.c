@@ -9,7 +9,8 @@
  * this instead, per queue key (one instance or one sync group):
  *  - hooks START in enqueue order, always;
  *  - a hook starts only once the previous one of its key has exited, or
- *    has run for the ordering window (100 ms) - so the usual fast hooks are
+ *    has run for the ordering window (500 ms: 100 ms let a shell hook be
+ *    overtaken on a loaded 2-core machine) - so the usual fast hooks are
  *    strictly serialized, and a hanging one delays the next by at most the
  *    window instead of the timeout;
  *  - different keys never wait for each other, and nothing waits in the
@@ -43,10 +44,12 @@
 #include <unistd.h>
 
 #include "daemon/log.h"
+#include "daemon/spawn.h"
 
 #ifndef P_PIDFD
 #define P_PIDFD 3 /* waitid() on a pidfd, Linux >= 5.4; glibc 2.36 lacks it */
 #endif
+
 
 struct notify_job {
 	struct notify_job *next;
@@ -90,23 +93,6 @@ struct notify {
 };
 
 /* What the child reports through the error pipe before _exit(127). */
-enum notify_stage { NS_DUP, NS_SETSID, NS_SETGROUPS, NS_SETGID, NS_SETUID,
-		    NS_DEVNULL, NS_CHDIR, NS_EXEC };
-static const char *const notify_stage_str[] = {
-	[NS_DUP] = "dup", [NS_SETSID] = "setsid", [NS_SETGROUPS] = "setgroups",
-	[NS_SETGID] = "setgid", [NS_SETUID] = "setuid",
-	[NS_DEVNULL] = "open /dev/null", [NS_CHDIR] = "chdir", [NS_EXEC] = "exec",
-};
-
-struct notify_child_err {
-	int stage;
-	int err;
-};
-
-static char *const notify_env[] = {
-	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-	NULL,
-};
 
 static const char *const notify_type_names[] = {
 	[NOTIFY_INSTANCE] = "INSTANCE",
@@ -168,88 +154,6 @@ char **notify_build_args(char *const conf_argv[], enum notify_type type,
 	return notify_argv_dup(conf_argv, extra);
 }
 
-/* ---- the child, between fork() and exec(): async-signal-safe calls only ---- */
-
-static void notify_child_fail(int errfd, enum notify_stage stage)
-{
-	struct notify_child_err e = { .stage = (int)stage, .err = errno };
-
-	/* Best effort: the parent still sees exit status 127 without it. */
-	if (write(errfd, &e, sizeof(e)) < 0)
-		_exit(127);
-	_exit(127);
-}
-
-static void notify_child_signals(void)
-{
-	struct sigaction sa = { .sa_handler = SIG_DFL };
-	sigset_t none;
-
-	/* Ignored signals stay ignored across exec (a hook with SIGPIPE
-	 * ignored misbehaves); errors are for SIGKILL/SIGSTOP/libc's own. */
-	sigemptyset(&sa.sa_mask);
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-/* Closes every fd >= 3 but keep. */
-static void notify_child_close_fds(int keep)
-{
-	struct rlimit rl;
-
-	if ((keep == 3 || close_range(3, (unsigned)keep - 1, 0) == 0) &&
-	    close_range((unsigned)keep + 1, ~0u, 0) == 0)
-		return;
-	/* close_range() needs Linux 5.9. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
-		rl.rlim_cur = 65536;
-	for (rlim_t fd = 3; fd < rl.rlim_cur; fd++)
-		if ((int)fd != keep)
-			close((int)fd);
-}
-
-static void notify_child_stdio(int errfd)
-{
-	int fd = open("/dev/null", O_RDWR);
-
-	if (fd < 0)
-		notify_child_fail(errfd, NS_DEVNULL);
-	if (dup2(fd, STDIN_FILENO) < 0 || dup2(fd, STDOUT_FILENO) < 0)
-		notify_child_fail(errfd, NS_DUP);
-	if (fd > STDERR_FILENO)
-		close(fd);
-}
-
-__attribute__((noreturn))
-static void notify_child(const struct notify *n, char *const argv[], int errfd)
-{
-	/* >= 3 so the stdio dup2()s below cannot land on it. */
-	errfd = fcntl(errfd, F_DUPFD_CLOEXEC, 3);
-	if (errfd < 0)
-		_exit(127);
-	notify_child_signals();
-	if (setsid() < 0)
-		notify_child_fail(errfd, NS_SETSID);
-	/* Groups first: after setuid() we may no longer change them. */
-	if (n->drop_privs) {
-		if (setgroups(0, NULL) < 0)
-			notify_child_fail(errfd, NS_SETGROUPS);
-		if (setgid(n->gid) < 0)
-			notify_child_fail(errfd, NS_SETGID);
-		if (setuid(n->uid) < 0)
-			notify_child_fail(errfd, NS_SETUID);
-	}
-	notify_child_stdio(errfd);
-	if (chdir("/") < 0)
-		notify_child_fail(errfd, NS_CHDIR);
-	notify_child_close_fds(errfd);
-	execve(argv[0], argv, notify_env);
-	notify_child_fail(errfd, NS_EXEC);
-	_exit(127); /* not reached */
-}
-
 /* ---- the parent ---- */
 
 static void notify_proc_free(struct notify_proc *p)
@@ -275,12 +179,10 @@ static void notify_proc_free(struct notify_proc *p)
 static void notify_report(const struct notify_proc *p, const siginfo_t *si)
 {
 	const char *key = p->q->key, *prog = p->argv[0];
-	struct notify_child_err e;
+	char why[128];
 
-	if (read(p->errfd, &e, sizeof(e)) == (ssize_t)sizeof(e) && e.stage >= 0 &&
-	    e.stage <= NS_EXEC) {
-		log_warnx("notify[%s]: %s: %s failed: %s", key, prog,
-			  notify_stage_str[e.stage], strerror(e.err));
+	if (spawn_failed(p->errfd, why, sizeof(why))) {
+		log_warnx("notify[%s]: %s: %s", key, prog, why);
 		return;
 	}
 	if (si->si_code == CLD_EXITED && si->si_status == 0)
@@ -341,56 +243,30 @@ static void notify_kill(struct loop *l, struct loop_timer *t, void *arg)
 	p->signals_sent = 2;
 }
 
-static int notify_pidfd_open(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
-
-/* The child exists; watch it. Without a pidfd (Linux < 5.3) we cannot
- * reap it without blocking or stealing others' statuses: kill it now. */
-static int notify_watch(struct notify *n, struct notify_proc *p)
-{
-	p->pidfd = notify_pidfd_open(p->pid);
-	if (p->pidfd >= 0 &&
-	    loop_add_fd(n->l, p->pidfd, EPOLLIN, notify_exited, p) == 0)
-		return 0;
-	log_warn("notify[%s]: cannot watch %s (pid %d), killing it", p->q->key,
-		 p->argv[0], (int)p->pid);
-	if (p->pidfd >= 0)
-		close(p->pidfd);
-	kill(p->pid, SIGKILL);
-	waitpid(p->pid, NULL, 0); /* just killed: returns at once */
-	return -1;
-}
-
 /* Starts argv (taken over) under q. Returns 0 or -1 (logged). */
 static int notify_spawn(struct notify_queue *q, char **argv)
 {
 	struct notify *n = q->n;
 	struct notify_proc *p = calloc(1, sizeof(*p));
-	int errpipe[2];
+	struct spawn_cred cred = { n->drop_privs, n->uid, n->gid };
 
-	if (p == NULL || pipe2(errpipe, O_CLOEXEC | O_NONBLOCK) < 0) {
-		log_warn("notify[%s]: %s", q->key, argv[0]);
-		free(p);
+	if (p != NULL)
+		p->pid = spawn_start(argv, &cred, &p->pidfd, &p->errfd);
+	if (p == NULL || p->pid < 0 ||
+	    loop_add_fd(n->l, p->pidfd, EPOLLIN, notify_exited, p) < 0) {
+		log_warn("notify[%s]: cannot start %s", q->key, argv[0]);
+		if (p != NULL && p->pid > 0) {
+			close(p->pidfd);
+			close(p->errfd);
+			kill(p->pid, SIGKILL);
+			waitpid(p->pid, NULL, 0); /* just killed: returns at once */
+		}
 		notify_free_args(argv);
+		free(p);
 		return -1;
 	}
 	p->q = q;
 	p->argv = argv;
-	p->errfd = errpipe[0];
-	p->pid = fork();
-	if (p->pid == 0)
-		notify_child(n, argv, errpipe[1]);
-	close(errpipe[1]);
-	if (p->pid < 0 || notify_watch(n, p) < 0) {
-		if (p->pid < 0)
-			log_warn("notify[%s]: fork for %s", q->key, argv[0]);
-		close(p->errfd);
-		notify_free_args(argv);
-		free(p);
-		return -1;
-	}
 	log_debug("notify[%s]: started %s (pid %d)", q->key, argv[0], (int)p->pid);
 	loop_timer_init(&p->kill_timer, notify_kill, p);
 	if (n->timeout_ms > 0)

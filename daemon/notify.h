@@ -16,7 +16,7 @@
 /* Hooks of one key running at once (slow hooks of a flapping instance). */
 #define NOTIFY_RUNNING_MAX 8
 /* Default ordering window, see notify_set_order_window(). */
-#define NOTIFY_ORDER_WINDOW_MS 100
+#define NOTIFY_ORDER_WINDOW_MS 500
 /* After the timeout's SIGTERM, SIGKILL follows this much later. */
 #define NOTIFY_KILL_GRACE_MS 1000
 
