@@ -177,8 +177,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	setup_groups(&o, &c);
+	/* under systemd (-n with stderr to the journal) syslog would log every
+	 * line twice */
 	log_init("tandemd", o.level >= 0 ? o.level : conf_syslog_level(c.global.log_level),
-		 o.foreground, !o.foreground || c.global.syslog);
+		 o.foreground, !o.foreground || (c.global.syslog && !getenv("JOURNAL_STREAM")));
 	if (!o.foreground)
 		daemonize();
 	signal(SIGPIPE, SIG_IGN);
