@@ -212,6 +212,18 @@ static enum vrrp_state h_master_timer(const struct vrrp_params *p,
 	return VRRP_MASTER;
 }
 
+/* A master's replies to other routers' adverts (below) are extra sends:
+ * at most one per 3 intervals, and the Adver_Timer is never moved, so a
+ * stream of packets (forged or not) can neither shift our adverts nor
+ * multiply them by more than 4/3. */
+static bool may_reply(const struct vrrp_params *p, struct vrrp_fsm *f, uint64_t now)
+{
+	if (f->last_reply_at && now < f->last_reply_at + 3 * p->adver_int_ms)
+		return false;
+	f->last_reply_at = now;
+	return true;
+}
+
 /* §6.4.3 "If an ADVERTISEMENT is received" */
 static enum vrrp_state h_master_advert(const struct vrrp_params *p,
 				       struct vrrp_fsm *f,
@@ -222,19 +234,25 @@ static enum vrrp_state h_master_advert(const struct vrrp_params *p,
 
 	if (ev->adv_priority == 0) {
 		/* Another router is leaving: re-assert at once so its backups
-		 * hear us before their Skew_Time runs out. Deviation: the
-		 * Adver_Timer is not reset and the extra advert is sent at most
-		 * once per 3 intervals, so a forged stream of priority-0
-		 * packets can neither shift our adverts nor multiply them. */
-		if (f->last_reply_at && now < f->last_reply_at + 3 * p->adver_int_ms)
-			return VRRP_MASTER;
-		f->last_reply_at = now;
-		act(out, VRRP_ACT_SEND_ADVERT, p->priority);
+		 * hear us before their Skew_Time runs out. */
+		if (may_reply(p, f, now))
+			act(out, VRRP_ACT_SEND_ADVERT, p->priority);
 		return VRRP_MASTER;
 	}
 	if (ev->adv_priority < p->priority ||
-	    (ev->adv_priority == p->priority && cmp <= 0))
-		return VRRP_MASTER; /* discard */
+	    (ev->adv_priority == p->priority && cmp <= 0)) {
+		/* §6.4.3 discards it; but a lower router that claims master
+		 * (a late backup on a loaded host, a healed partition) has
+		 * announced the VIPs and taken clients' ARP caches: announce
+		 * them back and advertise at once so it steps down now
+		 * (keepalived does the same: garp_lower_prio_repeat). */
+		if (may_reply(p, f, now)) {
+			out->why = "lower priority router claims master, re-announcing";
+			act(out, VRRP_ACT_SEND_ADVERT, p->priority);
+			act(out, VRRP_ACT_ANNOUNCE, 0);
+		}
+		return VRRP_MASTER;
+	}
 
 	out->why = ev->adv_priority > p->priority ?
 		   "higher priority advert" :

@@ -106,12 +106,12 @@ static const struct row rows[] = {
 	  VRRP_BACKUP, MDI_1S, 0, { { 0, 0 } } },
 	{ "§6.4.3 equal priority, higher primary address: Backup", V3, VRRP_MASTER, VRRP_EV_ADVERT, 100, 1000, 3,
 	  VRRP_BACKUP, MDI_1S, 1, { A(DEL_VIPS, 0) } },
-	{ "§6.4.3 equal priority, lower primary address: discard", V3, VRRP_MASTER, VRRP_EV_ADVERT, 100, 1000, 1,
-	  VRRP_MASTER, NO_CHANGE, 0, { { 0, 0 } } },
-	{ "§6.4.3 lower priority: discard", V3, VRRP_MASTER, VRRP_EV_ADVERT, 50, 1000, 9,
-	  VRRP_MASTER, NO_CHANGE, 0, { { 0, 0 } } },
-	{ "§6.4.3 owner ignores a lower priority", V3_OWNER, VRRP_MASTER, VRRP_EV_ADVERT, 254, 1000, 9,
-	  VRRP_MASTER, NO_CHANGE, 0, { { 0, 0 } } },
+	{ "§6.4.3 equal priority, lower primary address: stay, re-announce", V3, VRRP_MASTER, VRRP_EV_ADVERT, 100, 1000, 1,
+	  VRRP_MASTER, NO_CHANGE, 2, { A(SEND_ADVERT, 100), A(ANNOUNCE, 0) } },
+	{ "§6.4.3 lower priority claims master: stay, advert + re-announce", V3, VRRP_MASTER, VRRP_EV_ADVERT, 50, 1000, 9,
+	  VRRP_MASTER, NO_CHANGE, 2, { A(SEND_ADVERT, 100), A(ANNOUNCE, 0) } },
+	{ "§6.4.3 owner answers a lower priority the same way", V3_OWNER, VRRP_MASTER, VRRP_EV_ADVERT, 254, 1000, 9,
+	  VRRP_MASTER, NO_CHANGE, 2, { A(SEND_ADVERT, 255), A(ANNOUNCE, 0) } },
 	{ "§6.4.3 shutdown: priority 0, keep VIPs while handing over", V3, VRRP_MASTER, VRRP_EV_SHUTDOWN, 0, 0, 0,
 	  VRRP_LEAVING, 300, 1, { A(SEND_ADVERT, 0) } },
 	{ "§6.4.3 shutdown without handover: priority 0, VIPs go", V3_NOHANDOVER, VRRP_MASTER, VRRP_EV_SHUTDOWN, 0, 0, 0,
@@ -290,25 +290,31 @@ static void test_two_routers(void **state)
 	assert_int_equal(r[1].f.state, VRRP_MASTER);
 }
 
-/* A stream of priority-0 packets cannot make a master send more than one
- * extra advert per 3 intervals, nor move its Adver_Timer. */
-static void test_prio0_stream(void **state)
+/* A stream of priority-0 or lower-priority packets cannot make a master
+ * send more than one extra advert (and announce) per 3 intervals, nor
+ * move its Adver_Timer. */
+static void test_reply_stream(void **state)
 {
-	struct vrrp_params p = params(V3);
-	struct vrrp_fsm f;
-	struct vrrp_event ev = { VRRP_EV_ADVERT, 0, 1000, ip(1) };
-	struct vrrp_actions out;
-	unsigned sent = 0;
+	static const uint8_t prios[] = { 0, 50 };
 
-	vrrp_fsm_init(&f);
-	f.state = VRRP_MASTER;
-	f.timer_at = NOW + 1000;
-	for (uint64_t t = NOW; t < NOW + 1000; t += 10) {
-		vrrp_fsm_step(&p, &f, &ev, t, &out);
-		sent += out.n;
-		assert_int_equal(f.timer_at, NOW + 1000);
+	for (size_t k = 0; k < sizeof(prios); k++) {
+		struct vrrp_params p = params(V3);
+		struct vrrp_fsm f;
+		struct vrrp_event ev = { VRRP_EV_ADVERT, prios[k], 1000, ip(1) };
+		struct vrrp_actions out;
+		unsigned adverts = 0;
+
+		vrrp_fsm_init(&f);
+		f.state = VRRP_MASTER;
+		f.timer_at = NOW + 10000;
+		for (uint64_t t = NOW; t < NOW + 9000; t += 10) {
+			vrrp_fsm_step(&p, &f, &ev, t, &out);
+			for (unsigned i = 0; i < out.n; i++)
+				adverts += out.a[i].type == VRRP_ACT_SEND_ADVERT;
+			assert_int_equal(f.timer_at, NOW + 10000);
+		}
+		assert_int_equal(adverts, 3); /* 9 s, one per 3 s */
 	}
-	assert_int_equal(sent, 1);
 }
 
 int main(void)
@@ -317,7 +323,7 @@ int main(void)
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_intervals),
 		cmocka_unit_test(test_two_routers),
-		cmocka_unit_test(test_prio0_stream),
+		cmocka_unit_test(test_reply_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
