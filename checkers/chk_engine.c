@@ -129,6 +129,7 @@ static void chk_start(struct loop *l, struct loop_timer *t, void *arg)
 
 	c->running = true;
 	c->started_ms = clock_now_ms();
+	c->due_ms = t->node.when;
 	loop_timer_arm(l, &c->timeout_timer, c->started_ms + c->conf.timeout_ms);
 	c->ops->start(c); /* may end the run at once */
 }
@@ -200,7 +201,9 @@ void chk_done(struct chk *c, enum chk_result r, const char *fmt, ...)
 	/* reason="..." in key=value lines: libpq quotes addresses */
 	for (char *q = c->st.reason; (q = strchr(q, '"'));)
 		*q = '\'';
-	next = c->started_ms + c->conf.interval_ms;
+	/* from the due time, not the (late) start: the rate must not drift;
+	 * a run more than an interval late starts now, without a burst */
+	next = c->due_ms + c->conf.interval_ms;
 	loop_timer_arm(c->e->l, &c->run_timer, next > now ? next : now);
 	chk_record(c, r, now, role0);
 }

@@ -37,6 +37,7 @@ struct chk {
 	void *priv;
 	bool running;
 	uint64_t started_ms;
+	uint64_t due_ms;      /* when this run was scheduled: the next is due_ms + interval */
 	struct loop_timer run_timer;      /* next start */
 	struct loop_timer timeout_timer;
 	uid_t uid;                        /* script: resolved at (re)load */

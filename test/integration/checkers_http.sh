@@ -109,8 +109,10 @@ sleep 1
 runs_after=$(tn_chk_field n2-primary runs)
 tn_check "unchanged n2-primary kept its counters ($runs_before -> $runs_after)" \
 	[ "$runs_after" -gt "$runs_before" ]
-tn_check "... and its state: no CHANGE line after the reload" \
-	bash -c "! tail -n +$mark '$TN_CHK_OUT' | grep -q 'CHANGE name=n2-primary '"
+# a restarted checker would report UNKNOWN -> a first result with runs=1;
+# a real flap of the UP state under a loaded CI machine is not a restart
+tn_check "... and its state: not restarted by the reload" \
+	bash -c "! tail -n +$mark '$TN_CHK_OUT' | grep -E -q 'CHANGE name=n2-primary .*(state=UNKNOWN| runs=1 )'"
 printf 'checkers: (\n  { name = "x"; type = "tcp"; port = 1; }\n);\n' >"$TN_DIR/checkers.conf"
 kill -HUP "$TN_CHKRUN_PID"
 tn_wait_for 5 grep -q "RELOAD failed: $TN_DIR/checkers.conf:2: missing required setting 'address'" \
