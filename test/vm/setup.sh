@@ -181,6 +181,8 @@ mount -t devtmpfs devtmpfs $R/dev
 mkdir -p $R/dev/pts $R/dev/shm
 mount -t devpts -o newinstance,ptmxmode=0666 devpts $R/dev/pts
 mount -t tmpfs tmpfs $R/dev/shm
+# devtmpfs has no /dev/fd: bash's <(...) (test/lib/ns.sh) needs it
+ln -sf /proc/self/fd $R/dev/fd
 mount -t tmpfs -o mode=755 tmpfs $R/run
 mount -t cgroup2 cgroup2 $R/sys/fs/cgroup 2>/dev/null
 mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
