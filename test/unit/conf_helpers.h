@@ -35,6 +35,19 @@ static inline void write_tmp(char *path, size_t len, const char *text)
 	close(fd);
 }
 
+/* Load and check a configuration given as text; fails the test on error. */
+static inline void load_text(const char *text, struct conf *c)
+{
+	char path[64], err[CONF_ERR_MAX];
+	int rc;
+
+	write_tmp(path, sizeof(path), text);
+	rc = conf_read(path, c, err, sizeof(err));
+	unlink(path);
+	if (rc < 0)
+		fail_msg("%s", err);
+}
+
 static inline void load_fixture(const char *name, struct conf *c)
 {
 	char path[512], err[CONF_ERR_MAX];

@@ -16,18 +16,6 @@
 #include "conf/conf_checkers.h"
 #include "test/unit/conf_helpers.h"
 
-static void load_text(const char *text, struct conf *c)
-{
-	char path[64], err[CONF_ERR_MAX];
-	int rc;
-
-	write_tmp(path, sizeof(path), text);
-	rc = conf_read(path, c, err, sizeof(err));
-	unlink(path);
-	if (rc < 0)
-		fail_msg("%s", err);
-}
-
 static void test_example(void **state)
 {
 	char path[512], err[CONF_ERR_MAX];

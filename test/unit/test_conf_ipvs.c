@@ -73,18 +73,6 @@ static void test_example(void **state)
 	assert_null(c.ipvs);
 }
 
-static void load_text(const char *text, struct conf *c)
-{
-	char path[64], err[CONF_ERR_MAX];
-	int rc;
-
-	write_tmp(path, sizeof(path), text);
-	rc = conf_read(path, c, err, sizeof(err));
-	unlink(path);
-	if (rc < 0)
-		fail_msg("%s", err);
-}
-
 static void test_defaults_and_forms(void **state)
 {
 	struct conf c;
