@@ -441,8 +441,8 @@ static int set_nodes(const struct ld *ld, const struct row *r, const config_sett
 	return 0;
 }
 
-/* Checker names parallel to nodes; the counts are compared after the group
- * is read (nodes may come after checks). Kept in a scratch array until then. */
+/* Checker names parallel to nodes: `checks` must come after `nodes` in the
+ * group (the error says so), one name per node. */
 static int set_checks(const struct ld *ld, const struct row *r, const config_setting_t *s,
 		      void *obj)
 {
