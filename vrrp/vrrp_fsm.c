@@ -79,15 +79,18 @@ typedef enum vrrp_state (*fsm_handler)(const struct vrrp_params *,
 
 /* §6.4.1 / §6.4.2 "transition to Master": the address owner's addresses are
  * the interface's own, so they are never added or removed. VIPs go first so
- * that the address answers before peers move traffic to us. */
+ * that the address answers before peers move traffic to us; the gratuitous
+ * ARP before the advert, because a handing-over master drops the VIP as
+ * soon as it hears our advert, and clients must have switched by then
+ * (the RFC lists the advert first; the order within a transition is ours). */
 static enum vrrp_state become_master(const struct vrrp_params *p,
 				     struct vrrp_fsm *f, uint64_t now,
 				     struct vrrp_actions *out)
 {
 	if (!is_owner(p))
 		act(out, VRRP_ACT_ADD_VIPS, 0);
-	act(out, VRRP_ACT_SEND_ADVERT, p->priority);
 	act(out, VRRP_ACT_ANNOUNCE, 0);
+	act(out, VRRP_ACT_SEND_ADVERT, p->priority);
 	f->timer_at = now + p->adver_int_ms;
 	f->master = p->primary;
 	f->master_priority = p->priority;
