@@ -45,20 +45,7 @@ static void http_start(struct chk *c)
 		     "%s %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: tandem-check\r\n"
 		     "Accept: */*\r\nConnection: close\r\n\r\n", h->method, h->path, h->host);
 	p->reqlen = (size_t)n;
-	p->fd = chk_connect_inet(&h->address, h->port);
-	if (p->fd < 0) {
-		int err = errno;
-
-		chk_done(c, chk_connect_result(err), "connect: %s", strerror(err));
-		return;
-	}
-	if (chk_watch(c, p->fd, EPOLLOUT) < 0) {
-		int err = errno;
-
-		close(p->fd);
-		p->fd = -1;
-		chk_done(c, CHK_ERROR, "epoll: %s", strerror(err));
-	}
+	p->fd = chk_start_connect(c, &h->address, h->port);
 }
 
 static void http_finish(struct chk *c, bool eof)

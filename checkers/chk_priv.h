@@ -64,6 +64,9 @@ void chk_done(struct chk *c, enum chk_result r, const char *fmt, ...);
  * or -1 with errno. */
 int chk_connect_inet(const struct addr *a, uint32_t port);
 int chk_connect_unix(const char *path);
+/* Start a run's TCP connect and watch it for EPOLLOUT; on failure the run
+ * is ended with chk_done() (refused = DOWN, else ERROR) and -1 returned. */
+int chk_start_connect(struct chk *c, const struct addr *a, uint32_t port);
 int chk_sock_error(int fd);  /* SO_ERROR: 0 or an errno */
 /* DOWN for a refused connection (the service said no), ERROR otherwise. */
 enum chk_result chk_connect_result(int err);

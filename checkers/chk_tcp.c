@@ -44,6 +44,24 @@ int chk_connect_inet(const struct addr *a, uint32_t port)
 
 /* A UNIX stream connect does not return EINPROGRESS: it succeeds or fails
  * at once (EAGAIN when the listener's backlog is full). */
+int chk_start_connect(struct chk *c, const struct addr *a, uint32_t port)
+{
+	int fd = chk_connect_inet(a, port), err;
+
+	if (fd < 0) {
+		err = errno;
+		chk_done(c, chk_connect_result(err), "connect: %s", strerror(err));
+		return -1;
+	}
+	if (chk_watch(c, fd, EPOLLOUT) < 0) {
+		err = errno;
+		close(fd);
+		chk_done(c, CHK_ERROR, "epoll: %s", strerror(err));
+		return -1;
+	}
+	return fd;
+}
+
 int chk_connect_unix(const char *path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -111,20 +129,7 @@ static void tcp_start(struct chk *c)
 {
 	struct tcp_priv *p = c->priv;
 
-	p->fd = chk_connect_inet(&c->conf.u.tcp.address, c->conf.u.tcp.port);
-	if (p->fd < 0) {
-		int err = errno;
-
-		chk_done(c, chk_connect_result(err), "connect: %s", strerror(err));
-		return;
-	}
-	if (chk_watch(c, p->fd, EPOLLOUT) < 0) {
-		int err = errno;
-
-		close(p->fd);
-		p->fd = -1;
-		chk_done(c, CHK_ERROR, "epoll: %s", strerror(err));
-	}
+	p->fd = chk_start_connect(c, &c->conf.u.tcp.address, c->conf.u.tcp.port);
 }
 
 static void tcp_io(struct chk *c, int fd, uint32_t events)
