@@ -155,7 +155,6 @@ static void c_handoff(struct daemon *d, const struct ctl_req *q, struct result *
 
 static void c_maintenance(struct daemon *d, const struct ctl_req *q, struct result *res)
 {
-	ctl_set_maintenance(q->on);
 	d->rt.maintenance = q->on;
 	for (struct vrrp_inst *in = d->rt.insts; in; in = in->next)
 		if (!in->removing)

@@ -11,11 +11,6 @@
 #include "daemon/daemon.h"
 #include "daemon/events.h"
 
-static bool g_maintenance;
-
-bool ctl_maintenance(void) { return g_maintenance; }
-void ctl_set_maintenance(bool on) { g_maintenance = on; }
-
 #define J_STR(o, k, v)  json_object_object_add(o, k, json_object_new_string(v))
 #define J_INT(o, k, v)  json_object_object_add(o, k, json_object_new_int64((int64_t)(v)))
 #define J_BOOL(o, k, v) json_object_object_add(o, k, json_object_new_boolean(v))
@@ -221,7 +216,7 @@ static json_object *j_daemon(struct daemon *d)
 	J_INT(o, "pid", getpid());
 	J_STR(o, "config", d->conf.path);
 	J_INT(o, "uptime_ms", loop_now(d->loop) - ctl_events_started_ms());
-	J_BOOL(o, "maintenance", g_maintenance);
+	J_BOOL(o, "maintenance", d->rt.maintenance);
 	J_BOOL(o, "stopping", d->stopping);
 	J_INT(o, "events_sent", ctl_events_seq());
 	return o;

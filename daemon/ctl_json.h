@@ -37,8 +37,4 @@ json_object *ctl_json_show(struct daemon *d, const char *section, const char *fi
 /* {"rx": {"ok": N, "<reason>": N...}, "tx_adverts": N, "tx_garp": N} */
 json_object *ctl_json_counters(struct daemon *d);
 
-/* Node-wide maintenance (tandemctl maintenance on|off). */
-bool ctl_maintenance(void);
-void ctl_set_maintenance(bool on);
-
 #endif
