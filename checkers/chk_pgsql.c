@@ -10,12 +10,12 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "checkers/chk_parse.h"
+#include "checkers/chk_pq.h"
 
 /* Lag = WAL received but not replayed yet (receive - replay LSN), which
  * grows when replay stalls (pg_wal_replay_pause, a long conflict); the
@@ -87,7 +87,7 @@ static void pg_release(struct chk *c)
 		chk_unwatch(c, p->fd);
 	p->fd = -1;
 	if (p->conn)
-		PQfinish(p->conn); /* nonblocking by then: cannot wait on a full buffer */
+		sym_PQfinish(p->conn); /* nonblocking by then: cannot wait on a full buffer */
 	p->conn = NULL;
 	p->phase = PG_IDLE;
 }
@@ -100,7 +100,7 @@ static int pg_watch(struct chk *c, uint32_t events)
 
 	if (p->fd >= 0)
 		chk_unwatch(c, p->fd);
-	p->fd = PQsocket(p->conn);
+	p->fd = sym_PQsocket(p->conn);
 	if (p->fd < 0)
 		return -1;
 	if (chk_watch(c, p->fd, events) < 0) {
@@ -113,7 +113,7 @@ static int pg_watch(struct chk *c, uint32_t events)
 /* libpq's message, first line, without the trailing newline. */
 static const char *pg_msg(struct pgsql_priv *p)
 {
-	snprintf(p->error, sizeof(p->error), "%s", p->conn ? PQerrorMessage(p->conn) : "");
+	snprintf(p->error, sizeof(p->error), "%s", p->conn ? sym_PQerrorMessage(p->conn) : "");
 	p->error[strcspn(p->error, "\n")] = '\0';
 	return p->error;
 }
@@ -142,6 +142,12 @@ static void pg_start(struct chk *c)
 	const char *pw = k->password_env[0] ? getenv(k->password_env) : NULL;
 	int n = 0;
 
+	/* normally loaded with the configuration (daemon.c); test tools that
+	 * drive the engine directly load it here */
+	if (chk_pq_load(p->error, sizeof(p->error)) < 0) {
+		chk_done(c, CHK_ERROR, "%s", p->error);
+		return;
+	}
 	addr_fmt(&k->hostaddr, addr, sizeof(addr));
 	snprintf(port, sizeof(port), "%u", k->port);
 	keys[n] = "hostaddr", vals[n++] = addr;
@@ -157,14 +163,14 @@ static void pg_start(struct chk *c)
 	keys[n] = NULL, vals[n] = NULL;
 	p->fd = -1;
 	p->have_row = false;
-	p->conn = PQconnectStartParams(keys, vals, 0);
+	p->conn = sym_PQconnectStartParams(keys, vals, 0);
 	if (!p->conn) {
 		chk_done(c, CHK_ERROR, "libpq: out of memory");
 		return;
 	}
 	p->phase = PG_CONNECTING;
 	/* §34.1: after PQconnectStart, act as if PQconnectPoll said WRITING */
-	if (PQstatus(p->conn) == CONNECTION_BAD || pg_watch(c, EPOLLOUT) < 0)
+	if (sym_PQstatus(p->conn) == CONNECTION_BAD || pg_watch(c, EPOLLOUT) < 0)
 		pg_fail(c, "connect");
 }
 
@@ -174,11 +180,11 @@ static void pg_send_query(struct chk *c)
 	int f;
 
 	p->phase = PG_QUERY;
-	if (PQsetnonblocking(p->conn, 1) < 0 || !PQsendQuery(p->conn, role_query)) {
+	if (sym_PQsetnonblocking(p->conn, 1) < 0 || !sym_PQsendQuery(p->conn, role_query)) {
 		pg_fail(c, "query");
 		return;
 	}
-	f = PQflush(p->conn);
+	f = sym_PQflush(p->conn);
 	if (f < 0 || pg_watch(c, f ? EPOLLIN | EPOLLOUT : EPOLLIN) < 0)
 		pg_fail(c, "query");
 }
@@ -187,7 +193,7 @@ static void pg_connect_step(struct chk *c)
 {
 	struct pgsql_priv *p = c->priv;
 
-	switch (PQconnectPoll(p->conn)) {
+	switch (sym_PQconnectPoll(p->conn)) {
 	case PGRES_POLLING_READING:
 		if (pg_watch(c, EPOLLIN) < 0)
 			pg_fail(c, "connect");
@@ -207,19 +213,19 @@ static void pg_connect_step(struct chk *c)
 
 static void pg_take_result(struct pgsql_priv *p, PGresult *res)
 {
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
-	    PQnfields(res) == 3 && !p->have_row) {
-		snprintf(p->rec, sizeof(p->rec), "%s", PQgetvalue(res, 0, 0));
-		snprintf(p->lag, sizeof(p->lag), "%s", PQgetvalue(res, 0, 1));
-		snprintf(p->tli, sizeof(p->tli), "%s", PQgetvalue(res, 0, 2));
+	if (sym_PQresultStatus(res) == PGRES_TUPLES_OK && sym_PQntuples(res) == 1 &&
+	    sym_PQnfields(res) == 3 && !p->have_row) {
+		snprintf(p->rec, sizeof(p->rec), "%s", sym_PQgetvalue(res, 0, 0));
+		snprintf(p->lag, sizeof(p->lag), "%s", sym_PQgetvalue(res, 0, 1));
+		snprintf(p->tli, sizeof(p->tli), "%s", sym_PQgetvalue(res, 0, 2));
 		p->have_row = true;
-	} else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		char *m = PQresultErrorMessage(res);
+	} else if (sym_PQresultStatus(res) != PGRES_TUPLES_OK) {
+		char *m = sym_PQresultErrorMessage(res);
 
 		snprintf(p->error, sizeof(p->error), "%s", m ? m : "query failed");
 		p->error[strcspn(p->error, "\n")] = '\0';
 	}
-	PQclear(res);
+	sym_PQclear(res);
 }
 
 static void pg_query_step(struct chk *c, uint32_t events)
@@ -229,22 +235,22 @@ static void pg_query_step(struct chk *c, uint32_t events)
 	PGresult *res;
 	enum chk_result r;
 
-	if ((events & EPOLLOUT) && PQflush(p->conn) == 0)
+	if ((events & EPOLLOUT) && sym_PQflush(p->conn) == 0)
 		chk_rewatch(c, p->fd, EPOLLIN);
 	if (!(events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
 		return;
-	if (!PQconsumeInput(p->conn)) {
+	if (!sym_PQconsumeInput(p->conn)) {
 		pg_fail(c, "query");
 		return;
 	}
 	p->error[0] = '\0';
-	while (!PQisBusy(p->conn)) {
-		res = PQgetResult(p->conn);
+	while (!sym_PQisBusy(p->conn)) {
+		res = sym_PQgetResult(p->conn);
 		if (!res)
 			break;
 		pg_take_result(p, res);
 	}
-	if (PQisBusy(p->conn))
+	if (sym_PQisBusy(p->conn))
 		return;
 	snprintf(err, sizeof(err), "%s", p->error);
 	pg_release(c);

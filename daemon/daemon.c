@@ -11,6 +11,7 @@
 #include <pwd.h>
 
 #include "checkers/chk.h"
+#include "checkers/chk_pq.h"
 #include "daemon/ctl_json.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
@@ -330,6 +331,17 @@ static int create_new(struct daemon *d, const struct conf *c, struct vrrp_inst *
 	return (int)n;
 }
 
+/* Libraries loaded only when the configuration needs them (daemon/dl.h):
+ * a missing one refuses the configuration here, before anything changes.
+ * (libnftables is loaded by vrrp_accept_apply() itself.) */
+static int load_libs(const struct conf *c, char *err, size_t errlen)
+{
+	for (size_t i = 0; c->checkers && i < c->checkers->n; i++)
+		if (c->checkers->list[i].type == CONF_CHK_PGSQL)
+			return chk_pq_load(err, errlen);
+	return 0;
+}
+
 int daemon_init(struct daemon *d, struct loop *l, struct conf *c,
 		char *err, size_t errlen)
 {
@@ -347,7 +359,8 @@ int daemon_init(struct daemon *d, struct loop *l, struct conf *c,
 	d->rt.on_stopped = on_stopped;
 	d->rt.arg = d;
 	made = calloc(d->conf.n_vrrp + 1, sizeof(*made));
-	if (!made || vrrp_accept_apply(&d->conf, err, errlen) < 0 ||
+	if (!made || load_libs(&d->conf, err, errlen) < 0 ||
+	    vrrp_accept_apply(&d->conf, err, errlen) < 0 ||
 	    create_new(d, &d->conf, made, err, errlen) < 0 ||
 	    vrrp_sync_build(&d->rt, &d->conf, err, errlen) < 0) {
 		free(made);
@@ -419,6 +432,10 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	}
 	if (conf_read(d->conf.path, &nc, err, errlen) < 0)
 		goto refuse;
+	if (load_libs(&nc, err, errlen) < 0) {
+		conf_free(&nc);
+		goto refuse;
+	}
 	made = calloc(nc.n_vrrp + 1, sizeof(*made));
 	if (!made || create_new(d, &nc, made, err, errlen) < 0) {
 		free(made);

@@ -21,6 +21,8 @@
 
 #include <nftables/libnftables.h>
 
+#include "daemon/dl.h"
+
 #define TABLE "inet tandem"
 #define DELETE_ONLY "add table " TABLE "\ndelete table " TABLE "\n"
 
@@ -93,19 +95,37 @@ size_t vrrp_accept_script(const struct conf *c, char *buf, size_t len)
 	return b.overflow ? 0 : b.len;
 }
 
+/* libnftables and its dependencies (libnftnl, libxtables, gmp, jansson:
+ * ~1.3 MB resident) are loaded only while some instance needs the table
+ * (daemon/dl.h). */
+#define NFT_SYMS(X) \
+	X(nft_ctx_new) X(nft_ctx_free) X(nft_ctx_buffer_error) \
+	X(nft_ctx_get_error_buffer) X(nft_run_cmd_from_buffer)
+#define NFT_DEF(fn) static DL_SYM_PTR(fn);
+NFT_SYMS(NFT_DEF)
+static const struct dl_sym nft_syms[] = { NFT_SYMS(DL_SYM_ENTRY) };
+static struct dl_lib nft_lib = {
+	.soname = "libnftables.so.1",
+	.syms = nft_syms,
+	.n_syms = sizeof(nft_syms) / sizeof(nft_syms[0]),
+};
+
 static int run(const char *script, char *err, size_t errlen)
 {
-	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	struct nft_ctx *nft;
 	int rc;
 
+	if (dl_load(&nft_lib, err, errlen) < 0)
+		return -1;
+	nft = sym_nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!nft) {
 		snprintf(err, errlen, "nftables: cannot create a context");
 		return -1;
 	}
-	nft_ctx_buffer_error(nft);
-	rc = nft_run_cmd_from_buffer(nft, script);
+	sym_nft_ctx_buffer_error(nft);
+	rc = sym_nft_run_cmd_from_buffer(nft, script);
 	if (rc != 0) {
-		const char *e = nft_ctx_get_error_buffer(nft);
+		const char *e = sym_nft_ctx_get_error_buffer(nft);
 		size_t n;
 
 		snprintf(err, errlen, "nftables: %s", e && *e ? e : "failed");
@@ -113,7 +133,7 @@ static int run(const char *script, char *err, size_t errlen)
 		while (n && err[n - 1] == '\n')
 			err[--n] = '\0';
 	}
-	nft_ctx_free(nft);
+	sym_nft_ctx_free(nft);
 	return rc ? -1 : 0;
 }
 
@@ -132,6 +152,7 @@ int vrrp_accept_apply(const struct conf *c, char *err, size_t errlen)
 	if (n == strlen(DELETE_ONLY)) {
 		run(script, err, errlen);
 		err[0] = '\0';
+		dl_unload(&nft_lib);
 		return 0;
 	}
 	return run(script, err, errlen);
@@ -142,4 +163,5 @@ void vrrp_accept_remove(void)
 	char err[256];
 
 	run(DELETE_ONLY, err, sizeof(err));
+	dl_unload(&nft_lib);
 }
