@@ -153,6 +153,11 @@ static const struct bad bad_rows[] = {
 	  "(only forward = \"tun\" may mix families)" },
 	{ VS("real_servers = ( { address = \"198.51.100.21\"; },\n{ address = \"198.51.100.21\"; port = 80; } );"),
 	  NULL, "3: virtual server 'h': real server 198.51.100.21:80 listed twice" },
+	/* two pairs, not adjacent: the first repeat in file order is named */
+	{ VS("real_servers = ( { address = \"198.51.100.9\"; },\n{ address = \"198.51.100.5\"; },\n"
+	     "{ address = \"198.51.100.5\"; port = 81; },\n{ address = \"198.51.100.9\"; },\n"
+	     "{ address = \"198.51.100.5\"; } );"),
+	  NULL, "5: virtual server 'h': real server 198.51.100.9:80 listed twice" },
 	{ VS("sorry_server = \"198.51.100.21:80\";\nreal_servers = ( { address = \"198.51.100.21\"; } );"),
 	  NULL, "3: virtual server 'h': real server 198.51.100.21:80 is also the sorry server" },
 	{ "virtual_servers: ( { name = \"h\"; address = \"192.0.2.10\"; port = 80; },\n"
