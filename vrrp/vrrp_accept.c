@@ -19,6 +19,15 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
 #include <nftables/libnftables.h>
 
 #include "daemon/dl.h"
@@ -137,6 +146,61 @@ static int run(const char *script, char *err, size_t errlen)
 	return rc ? -1 : 0;
 }
 
+size_t vrrp_accept_gettable_msg(void *buf, size_t len, uint32_t seq)
+{
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfg;
+
+	if (len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*nfg)) + MNL_ATTR_HDRLEN + 8)
+		return 0;
+	memset(buf, 0, len);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = NFPROTO_INET;
+	nfg->version = NFNETLINK_V0;
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, "tandem");
+	return nlh->nlmsg_len;
+}
+
+/* Does "inet tandem" exist (left by a run that crashed)? Asked over raw
+ * nfnetlink, so that a daemon without accept_mode = false never loads
+ * libnftables. Any failure (no nf_tables, no answer in 1 s) = no. */
+static bool table_exists(void)
+{
+	struct timeval tv = { .tv_sec = 1 };
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	size_t len = vrrp_accept_gettable_msg(buf, sizeof(buf), 1);
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+	bool found = false;
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (send(fd, buf, len, 0) == (ssize_t)len && (n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+
+		/* the table itself comes first, then the ack; or an error */
+		found = mnl_nlmsg_ok(nlh, (int)n) && nlh->nlmsg_type != NLMSG_ERROR;
+	}
+	close(fd);
+	return found;
+}
+
+static bool installed; /* our table is in the kernel */
+
+static void drop_table(void)
+{
+	char err[256];
+
+	run(DELETE_ONLY, err, sizeof(err));
+	installed = false;
+	dl_unload(&nft_lib);
+}
+
 int vrrp_accept_apply(const struct conf *c, char *err, size_t errlen)
 {
 	static char script[65536];
@@ -150,18 +214,19 @@ int vrrp_accept_apply(const struct conf *c, char *err, size_t errlen)
 	/* Nothing to drop: only tidying up after a crashed run, which must not
 	 * stop a daemon on a kernel without nf_tables. */
 	if (n == strlen(DELETE_ONLY)) {
-		run(script, err, errlen);
+		if (installed || table_exists())
+			drop_table();
 		err[0] = '\0';
-		dl_unload(&nft_lib);
 		return 0;
 	}
-	return run(script, err, errlen);
+	if (run(script, err, errlen) < 0)
+		return -1;
+	installed = true;
+	return 0;
 }
 
 void vrrp_accept_remove(void)
 {
-	char err[256];
-
-	run(DELETE_ONLY, err, sizeof(err));
-	dl_unload(&nft_lib);
+	if (installed)
+		drop_table();
 }

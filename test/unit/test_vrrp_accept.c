@@ -71,11 +71,34 @@ static void test_nothing(void **state)
 	assert_string_equal(buf, DELETE_ONLY);
 }
 
+/* NFT_MSG_GETTABLE "tandem", family inet, as nft(8) sends it (nft -d
+ * netlink list table inet tandem, header fields byte for byte). */
+static void test_gettable_msg(void **state)
+{
+	static const uint8_t want[] = {
+		0x20, 0, 0, 0,        /* nlmsg_len 32 */
+		0x01, 0x0a,           /* type: NFNL_SUBSYS_NFTABLES (10) << 8 | GETTABLE (1) */
+		0x05, 0x00,           /* flags: NLM_F_REQUEST | NLM_F_ACK */
+		7, 0, 0, 0,           /* seq */
+		0, 0, 0, 0,           /* pid */
+		1, 0, 0, 0,           /* nfgenmsg: NFPROTO_INET, NFNETLINK_V0, res_id 0 */
+		0x0b, 0, 0x01, 0,     /* NFTA_TABLE_NAME, len 11 */
+		't', 'a', 'n', 'd', 'e', 'm', 0, 0, /* "tandem\0" + pad */
+	};
+	uint8_t buf[64];
+
+	(void)state;
+	assert_int_equal(vrrp_accept_gettable_msg(buf, sizeof(buf), 7), sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+	assert_int_equal(vrrp_accept_gettable_msg(buf, 20, 7), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_script),
 		cmocka_unit_test(test_nothing),
+		cmocka_unit_test(test_gettable_msg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
