@@ -70,6 +70,11 @@ struct vrrp_inst *vrrp_inst_create(struct vrrp_rt *rt, const struct conf_vrrp *c
 		return NULL;
 	}
 	in->ifp = vrrp_iface_get(rt, c->use_vmac ? c->vmac_ifname : c->ifname, c, err, errlen);
+	if (in->ifp && c->use_vmac &&
+	    vrrp_vmac_sock_prepare(c, in->ifp->fd[vrrp_fam_idx(c->family)], err, errlen) < 0) {
+		vrrp_iface_put(in->ifp);
+		in->ifp = NULL;
+	}
 	if (!in->ifp) {
 		if (c->use_vmac)
 			vrrp_vmac_teardown(c);
