@@ -359,9 +359,11 @@ int daemon_init(struct daemon *d, struct loop *l, struct conf *c,
 	d->rt.on_stopped = on_stopped;
 	d->rt.arg = d;
 	made = calloc(d->conf.n_vrrp + 1, sizeof(*made));
+	/* instances first: a missing interface is reported as such, not as
+	 * an nftables error about the VMAC rule's parent device */
 	if (!made || load_libs(&d->conf, err, errlen) < 0 ||
-	    vrrp_accept_apply(&d->conf, err, errlen) < 0 ||
 	    create_new(d, &d->conf, made, err, errlen) < 0 ||
+	    vrrp_accept_apply(&d->conf, err, errlen) < 0 ||
 	    vrrp_sync_build(&d->rt, &d->conf, err, errlen) < 0) {
 		free(made);
 		return -1;

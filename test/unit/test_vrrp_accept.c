@@ -24,7 +24,9 @@ static struct conf_vrrp inst(struct conf_vip *vips, size_t n, int family, bool a
 	return v;
 }
 
-#define DELETE_ONLY "add table inet tandem\ndelete table inet tandem\n"
+#define DELETE_ONLY "add table inet tandem\ndelete table inet tandem\n" \
+	"add table ip tandem_vmac\ndelete table ip tandem_vmac\n" \
+	"add table ip6 tandem_vmac\ndelete table ip6 tandem_vmac\n"
 
 static void test_script(void **state)
 {
@@ -71,6 +73,38 @@ static void test_nothing(void **state)
 	assert_string_equal(buf, DELETE_ONLY);
 }
 
+/* Virtual MACs: a Backup's IGMP/MLD reports leave from the parent, not
+ * the VMAC; accept_mode and owners do not matter here. */
+static void test_vmac(void **state)
+{
+	struct conf_vip v4[] = { vip("192.0.2.10") };
+	struct conf_vip v6[] = { vip("2001:db8::10") };
+	struct conf_vrrp vr[] = {
+		inst(v4, 1, AF_INET, true, 100),
+		inst(v6, 1, AF_INET6, true, 255),
+		inst(v4, 1, AF_INET, true, 100),   /* no VMAC: no rule */
+	};
+	struct conf c = { .vrrp = vr, .n_vrrp = 3 };
+	char buf[2048];
+
+	(void)state;
+	vr[0].use_vmac = vr[1].use_vmac = true;
+	strcpy(vr[0].ifname, "eth0"), strcpy(vr[0].vmac_ifname, "vrrp.51");
+	strcpy(vr[1].ifname, "eth1"), strcpy(vr[1].vmac_ifname, "vrrp6.52");
+	assert_int_not_equal(vrrp_accept_script(&c, buf, sizeof(buf)), 0);
+	assert_string_equal(buf,
+		DELETE_ONLY
+		"table ip tandem_vmac {\n\tchain out {\n"
+		"\t\ttype filter hook output priority filter - 1; policy accept;\n"
+		"\t\toifname \"vrrp.51\" ip protocol igmp dup to ip daddr device \"eth0\" drop\n"
+		"\t}\n}\n"
+		"table ip6 tandem_vmac {\n\tchain out {\n"
+		"\t\ttype filter hook output priority filter - 1; policy accept;\n"
+		"\t\toifname \"vrrp6.52\" icmpv6 type { mld-listener-report, mld2-listener-report, "
+		"mld-listener-done } dup to ip6 daddr device \"eth1\" drop\n"
+		"\t}\n}\n");
+}
+
 /* NFT_MSG_GETTABLE "tandem", family inet, as nft(8) sends it (nft -d
  * netlink list table inet tandem, header fields byte for byte). */
 static void test_gettable_msg(void **state)
@@ -88,9 +122,14 @@ static void test_gettable_msg(void **state)
 	uint8_t buf[64];
 
 	(void)state;
-	assert_int_equal(vrrp_accept_gettable_msg(buf, sizeof(buf), 7), sizeof(want));
+	assert_int_equal(vrrp_accept_gettable_msg(buf, sizeof(buf), 7, 1, "tandem"), sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
-	assert_int_equal(vrrp_accept_gettable_msg(buf, 20, 7), 0);
+	assert_int_equal(vrrp_accept_gettable_msg(buf, 20, 7, 1, "tandem"), 0);
+	/* ip6 tandem_vmac: family NFPROTO_IPV6 (10), 12 bytes of name */
+	assert_int_equal(vrrp_accept_gettable_msg(buf, sizeof(buf), 8, 10, "tandem_vmac"), 36);
+	assert_int_equal(buf[16], 10);
+	assert_int_equal(buf[20], 0x10); /* attribute length 4 + 12 */
+	assert_memory_equal(buf + 24, "tandem_vmac", 12);
 }
 
 int main(void)
@@ -98,6 +137,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_script),
 		cmocka_unit_test(test_nothing),
+		cmocka_unit_test(test_vmac),
 		cmocka_unit_test(test_gettable_msg),
 	};
 
