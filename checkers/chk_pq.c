@@ -4,13 +4,7 @@
 #define CHK_PQ_DEF(fn) DL_SYM_PTR(fn);
 CHK_PQ_SYMS(CHK_PQ_DEF)
 
-static const struct dl_sym pq_syms[] = { CHK_PQ_SYMS(DL_SYM_ENTRY) };
-
-static struct dl_lib pq_lib = {
-	.soname = "libpq.so.5",
-	.syms = pq_syms,
-	.n_syms = sizeof(pq_syms) / sizeof(pq_syms[0]),
-};
+DL_LIB_DEFINE(pq_lib, "libpq.so.5", CHK_PQ_SYMS);
 
 int chk_pq_load(char *err, size_t errlen)
 {

@@ -37,5 +37,11 @@ void dl_unload(struct dl_lib *lib);
 /* Declare / define the pointer for one function of a library header. */
 #define DL_SYM_PTR(fn) __typeof__(&fn) sym_##fn
 #define DL_SYM_ENTRY(fn) { #fn, (void **)&sym_##fn },
+/* A static struct dl_lib called var for soname, with the symbols of the
+ * X-macro list SYMS (each X(fn) one function). */
+#define DL_LIB_DEFINE(var, so, SYMS) \
+	static const struct dl_sym var##_syms[] = { SYMS(DL_SYM_ENTRY) }; \
+	static struct dl_lib var = { .soname = (so), .syms = var##_syms, \
+		.n_syms = sizeof(var##_syms) / sizeof(var##_syms[0]) }
 
 #endif

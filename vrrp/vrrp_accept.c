@@ -164,12 +164,7 @@ size_t vrrp_accept_script(const struct conf *c, char *buf, size_t len)
 	X(nft_ctx_get_error_buffer) X(nft_run_cmd_from_buffer)
 #define NFT_DEF(fn) static DL_SYM_PTR(fn);
 NFT_SYMS(NFT_DEF)
-static const struct dl_sym nft_syms[] = { NFT_SYMS(DL_SYM_ENTRY) };
-static struct dl_lib nft_lib = {
-	.soname = "libnftables.so.1",
-	.syms = nft_syms,
-	.n_syms = sizeof(nft_syms) / sizeof(nft_syms[0]),
-};
+DL_LIB_DEFINE(nft_lib, "libnftables.so.1", NFT_SYMS);
 
 static int run(const char *script, char *err, size_t errlen)
 {
