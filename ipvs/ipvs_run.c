@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "daemon/log.h"
+#include "ipvs/ipvs_view.h"
 
 static const char *hostport(const struct addr *a, unsigned port, char *buf, size_t len)
 {
@@ -53,19 +54,77 @@ static const struct ipvs_run_pool *old_pool(const struct ipvs_run *r, const char
 	return NULL;
 }
 
+static bool same_server(const struct conf_rs *a, const struct conf_rs *b)
+{
+	return addr_eq(&a->addr, &b->addr) && a->port == b->port && strcmp(a->check, b->check) == 0;
+}
+
 /* A real server keeps its checker verdict across a reload if it is the same
  * server with the same check; a new one with a check starts down (traffic
- * only after a first success), one without a check is up. */
-static bool initial_check_up(const struct ipvs_run_vs *o, const struct conf_rs *rs)
+ * only after a first success), one without a check is up. The same index
+ * is tried first: a reload rarely reorders real servers (O(n), not n^2). */
+static bool initial_check_up(const struct ipvs_run_vs *o, const struct conf_rs *rs, size_t hint)
 {
-	for (size_t i = 0; o && i < o->n_m; i++) {
-		const struct conf_rs *x = &o->conf->rs[i];
-
-		if (o->conf->n_rs == o->n_m && addr_eq(&x->addr, &rs->addr) &&
-		    x->port == rs->port && strcmp(x->check, rs->check) == 0)
+	if (o && o->conf->n_rs == o->n_m && hint < o->n_m && same_server(&o->conf->rs[hint], rs))
+		return o->check_up[hint];
+	for (size_t i = 0; o && i < o->n_m; i++)
+		if (o->conf->n_rs == o->n_m && same_server(&o->conf->rs[i], rs))
 			return o->check_up[i];
-	}
 	return rs->check[0] == '\0';
+}
+
+static bool rs_same(const struct conf_rs *a, const struct conf_rs *b)
+{
+	return same_server(a, b) && a->weight == b->weight && a->u_threshold == b->u_threshold &&
+	       a->l_threshold == b->l_threshold && a->enabled == b->enabled;
+}
+
+static bool pool_same(const struct conf_db_pool *a, const struct conf_db_pool *b)
+{
+	if (!a || !b || a->n_nodes != b->n_nodes || a->two_primaries != b->two_primaries)
+		return false;
+	for (size_t i = 0; i < a->n_nodes; i++)
+		if (!addr_eq(&a->nodes[i].addr, &b->nodes[i].addr) ||
+		    a->nodes[i].port != b->nodes[i].port ||
+		    strcmp(a->nodes[i].check, b->nodes[i].check) != 0)
+			return false;
+	return true;
+}
+
+/* Everything that makes a virtual server's desired entries and state, so
+ * that a reload can leave an unchanged one alone (not evaluated, not
+ * reconciled). */
+static bool vs_same(const struct conf_vs *a, const struct conf_ipvs *ca, const struct conf_vs *b,
+		    const struct conf_ipvs *cb)
+{
+	if (ipvs_svc_key_cmp(&a->svc.key, &b->svc.key) != 0 || !ipvs_service_same(&a->svc, &b->svc) ||
+	    a->fwd != b->fwd || a->quorum != b->quorum || a->hysteresis != b->hysteresis ||
+	    a->inhibit_on_failure != b->inhibit_on_failure || a->has_sorry != b->has_sorry ||
+	    (a->has_sorry && (!addr_eq(&a->sorry_addr, &b->sorry_addr) ||
+			      a->sorry_port != b->sorry_port)) ||
+	    strcmp(a->pool, b->pool) != 0 || a->role != b->role || a->max_lag != b->max_lag ||
+	    a->fallback_primary != b->fallback_primary || a->pool_weight != b->pool_weight ||
+	    a->n_rs != b->n_rs)
+		return false;
+	for (size_t i = 0; i < a->n_rs; i++)
+		if (!rs_same(&a->rs[i], &b->rs[i]))
+			return false;
+	return !a->pool[0] ||
+	       pool_same(conf_ipvs_find_pool(ca, a->pool), conf_ipvs_find_pool(cb, b->pool));
+}
+
+/* An unchanged virtual server: its state as it was. */
+static int keep_vs(const struct ipvs_run_vs *o, const struct conf_vs *cv, struct ipvs_run_vs *vs)
+{
+	*vs = *o;
+	vs->conf = cv;
+	vs->m = malloc((o->n_m + 1) * sizeof(*vs->m));
+	vs->check_up = malloc((o->n_m + 1) * sizeof(*vs->check_up));
+	if (!vs->m || !vs->check_up)
+		return -1;
+	memcpy(vs->m, o->m, o->n_m * sizeof(*vs->m));
+	memcpy(vs->check_up, o->check_up, o->n_m * sizeof(*vs->check_up));
+	return 0;
 }
 
 static int build_vs(const struct ipvs_run *r, const struct conf_ipvs *ci, size_t i,
@@ -76,9 +135,12 @@ static int build_vs(const struct ipvs_run *r, const struct conf_ipvs *ci, size_t
 	const struct ipvs_run_vs *o = old_vs(r, cv->name);
 	size_t n = pool ? pool->n_nodes : cv->n_rs;
 
+	if (o && vs_same(o->conf, r->conf, cv, ci))
+		return keep_vs(o, cv, vs);
 	memcpy(vs->name, cv->name, sizeof(vs->name));
 	vs->conf = cv;
 	vs->n_m = n;
+	vs->dirty = true; /* new or changed: ipvs_run_reload() marks its key */
 	vs->m = calloc(n + 1, sizeof(*vs->m));
 	vs->check_up = calloc(n + 1, sizeof(*vs->check_up));
 	if (!vs->m || !vs->check_up)
@@ -97,7 +159,7 @@ static int build_vs(const struct ipvs_run *r, const struct conf_ipvs *ci, size_t
 		m->weight = cv->rs[k].weight;
 		m->u_threshold = cv->rs[k].u_threshold;
 		m->l_threshold = cv->rs[k].l_threshold;
-		vs->check_up[k] = initial_check_up(o, &cv->rs[k]);
+		vs->check_up[k] = initial_check_up(o, &cv->rs[k], k);
 		m->up = cv->rs[k].enabled && vs->check_up[k];
 	}
 	vs->fresh = !o;
@@ -125,6 +187,7 @@ static int build_pool(const struct ipvs_run *r, const struct conf_db_pool *cp,
 					p->last_primary = (int)k;
 				p->split = o->split;
 			}
+	p->dirty = !o || !pool_same(o->conf, cp) || o->dirty;
 	return 0;
 }
 
@@ -229,6 +292,33 @@ static void update_quorum(struct ipvs_run_vs *vs)
 	vs->fresh = false;
 }
 
+static void evaluate_vs(struct ipvs_run *r, struct ipvs_run_vs *vs)
+{
+	if (vs->conf->pool[0])
+		derive_pool_vs(r, vs);
+	update_quorum(vs);
+}
+
+/* Before the derivations: the two-primary guard of the pools concerned. */
+static void pools_before(struct ipvs_run *r, bool all)
+{
+	for (size_t i = 0; i < r->n_pools; i++)
+		if (all || r->pools[i].dirty)
+			pool_watch(r, &r->pools[i]);
+}
+
+/* After the derivations, which read the previous one (guard). */
+static void pools_after(struct ipvs_run *r, bool all)
+{
+	for (size_t i = 0; i < r->n_pools; i++) {
+		struct ipvs_run_pool *p = &r->pools[i];
+		int one = ipvs_pool_single_primary(p->nodes, p->conf->n_nodes);
+
+		if ((all || p->dirty) && one >= 0)
+			p->last_primary = one;
+	}
+}
+
 int ipvs_run_desired(struct ipvs_run *r, struct ipvs_service **svcs, size_t *n_svcs,
 		     struct ipvs_dest **dests, size_t *n_dests)
 {
@@ -250,28 +340,135 @@ int ipvs_run_desired(struct ipvs_run *r, struct ipvs_service **svcs, size_t *n_s
 		*dests = NULL;
 		return -1;
 	}
-	for (size_t i = 0; i < r->n_pools; i++)
-		pool_watch(r, &r->pools[i]);
+	pools_before(r, true);
 	for (size_t i = 0; i < r->n_vs; i++) {
 		struct ipvs_run_vs *vs = &r->vs[i];
 
-		if (vs->conf->pool[0])
-			derive_pool_vs(r, vs);
-		update_quorum(vs);
+		evaluate_vs(r, vs);
 		(*svcs)[i] = vs->conf->svc;
 		k += ipvs_vs_dests(vs->conf, vs->m, vs->n_m, vs->quorum_up, *dests + k);
 	}
-	/* after the derivations, which read the previous one (guard) */
-	for (size_t i = 0; i < r->n_pools; i++) {
-		struct ipvs_run_pool *p = &r->pools[i];
-		int one = ipvs_pool_single_primary(p->nodes, p->conf->n_nodes);
-
-		if (one >= 0)
-			p->last_primary = one;
-	}
+	pools_after(r, true);
 	*n_svcs = r->n_vs;
 	*n_dests = k;
 	return 0;
+}
+
+/* ---- what changed since the last pass ---- */
+
+static void mark_key(struct ipvs_run *r, const struct ipvs_svc_key *k)
+{
+	if (r->dirty_all)
+		return;
+	if (r->n_dirty == r->cap_dirty) {
+		size_t cap = r->cap_dirty ? r->cap_dirty * 2 : 16;
+		/* bounded: past a few per virtual server, reconcile everything */
+		void *n = cap > 4 * r->n_vs + 64 ? NULL : realloc(r->dirty, cap * sizeof(*r->dirty));
+
+		if (!n) {
+			r->dirty_all = true;
+			return;
+		}
+		r->dirty = n;
+		r->cap_dirty = cap;
+	}
+	r->dirty[r->n_dirty++] = *k;
+}
+
+static void mark_vs(struct ipvs_run *r, struct ipvs_run_vs *vs)
+{
+	if (!vs->dirty)
+		mark_key(r, &vs->conf->svc.key);
+	vs->dirty = true;
+}
+
+static void clear_marks(struct ipvs_run *r)
+{
+	r->dirty_all = false;
+	r->n_dirty = 0;
+	for (size_t i = 0; i < r->n_vs; i++)
+		r->vs[i].dirty = false;
+	for (size_t i = 0; i < r->n_pools; i++)
+		r->pools[i].dirty = false;
+}
+
+static bool key_in(const struct ipvs_svc_key *keys, size_t n, const struct ipvs_svc_key *k)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = ipvs_svc_key_cmp(&keys[mid], k);
+
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* The desired entries of the marked services, in configuration order (as
+ * ipvs_run_desired() would list them). O(virtual servers + their entries). */
+static int desired_changed(struct ipvs_run *r, struct ipvs_changes *c)
+{
+	bool on = r->conf && r->active && !r->stopping;
+	size_t total = 0, ns = 0;
+
+	c->n_keys = ipvs_svc_keys_sort(r->dirty, r->n_dirty);
+	c->keys = r->dirty; /* handed over */
+	r->dirty = NULL;
+	r->n_dirty = r->cap_dirty = 0;
+	for (size_t i = 0; on && i < r->n_vs; i++)
+		if (key_in(c->keys, c->n_keys, &r->vs[i].conf->svc.key))
+			total += r->vs[i].n_m + 1, ns++;
+	c->svcs = calloc(ns + 1, sizeof(*c->svcs));
+	c->dests = calloc(total + 1, sizeof(*c->dests));
+	if (!c->svcs || !c->dests)
+		return -1;
+	if (!on)
+		return 0;
+	pools_before(r, false);
+	for (size_t i = 0; i < r->n_vs; i++) {
+		struct ipvs_run_vs *vs = &r->vs[i];
+
+		if (!key_in(c->keys, c->n_keys, &vs->conf->svc.key))
+			continue;
+		evaluate_vs(r, vs);
+		c->svcs[c->n_svcs++] = vs->conf->svc;
+		c->n_dests += ipvs_vs_dests(vs->conf, vs->m, vs->n_m, vs->quorum_up,
+					    c->dests + c->n_dests);
+	}
+	pools_after(r, false);
+	return 0;
+}
+
+int ipvs_run_changes(struct ipvs_run *r, bool all, struct ipvs_changes *c)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->all = all || r->dirty_all;
+	if (c->all)
+		rc = ipvs_run_desired(r, &c->svcs, &c->n_svcs, &c->dests, &c->n_dests);
+	else
+		rc = desired_changed(r, c);
+	clear_marks(r);
+	if (rc < 0) {
+		ipvs_changes_free(c);
+		r->dirty_all = true;
+	}
+	return rc;
+}
+
+void ipvs_changes_free(struct ipvs_changes *c)
+{
+	free(c->keys);
+	free(c->svcs);
+	free(c->dests);
+	memset(c, 0, sizeof(*c));
 }
 
 /* ---- words ---- */
@@ -334,6 +531,15 @@ static void request(struct ipvs_run *r)
 		ipvs_pass_request(r->pass);
 }
 
+static uint64_t resync_period(void)
+{
+	const char *e = getenv("TANDEM_IPVS_RESYNC_MS"); /* tests: see ipvs_run.h */
+	char *end;
+	unsigned long long v = e ? strtoull(e, &end, 10) : 0;
+
+	return e && *e && !*end && v >= 100 ? v : IPVS_RESYNC_MS;
+}
+
 struct ipvs_run *ipvs_run_new(struct loop *l, const struct conf_ipvs *conf, bool active,
 			      char *err, size_t errlen)
 {
@@ -344,6 +550,7 @@ struct ipvs_run *ipvs_run_new(struct loop *l, const struct conf_ipvs *conf, bool
 		return NULL;
 	}
 	r->active = active;
+	r->resync_ms = resync_period();
 	if (ipvs_run_reload(r, conf) < 0) { /* before r->loop: no socket yet */
 		snprintf(err, errlen, "ipvs: out of memory");
 		ipvs_run_free(r);
@@ -364,7 +571,25 @@ void ipvs_run_free(struct ipvs_run *r)
 		return;
 	ipvs_pass_free(r->pass);
 	free_state(r->vs, r->n_vs, r->pools, r->n_pools);
+	free(r->dirty);
 	free(r);
+}
+
+/* The keys of the new and changed virtual servers, and of the old ones
+ * gone or changed (a changed one may have another key now). */
+static void mark_reloaded(struct ipvs_run *r, const struct ipvs_run *old)
+{
+	if (!old->conf || !r->conf)
+		r->dirty_all = true;
+	for (size_t i = 0; i < r->n_vs; i++)
+		if (r->vs[i].dirty)
+			mark_key(r, &r->vs[i].conf->svc.key);
+	for (size_t i = 0; i < old->n_vs; i++) {
+		const struct ipvs_run_vs *n = old_vs(r, old->vs[i].name);
+
+		if (!n || n->dirty)
+			mark_key(r, &old->vs[i].conf->svc.key);
+	}
 }
 
 int ipvs_run_reload(struct ipvs_run *r, const struct conf_ipvs *conf)
@@ -372,15 +597,17 @@ int ipvs_run_reload(struct ipvs_run *r, const struct conf_ipvs *conf)
 	struct ipvs_run_vs *vs;
 	struct ipvs_run_pool *pools;
 	char err[CONF_ERR_MAX];
+	const struct ipvs_run old = *r; /* the old state arrays, freed below */
 
 	if (build_state(r, conf, &vs, &pools) < 0)
 		return -1;
-	free_state(r->vs, r->n_vs, r->pools, r->n_pools);
 	r->vs = vs;
 	r->n_vs = conf ? conf->n_vs : 0;
 	r->pools = pools;
 	r->n_pools = conf ? conf->n_pools : 0;
 	r->conf = conf;
+	mark_reloaded(r, &old);
+	free_state(old.vs, old.n_vs, old.pools, old.n_pools);
 	/* a first virtual server in a reload: now we need the socket */
 	if (r->loop && ensure_pass(r, err, sizeof(err)) < 0)
 		log_errx("%s", err);
@@ -393,6 +620,7 @@ void ipvs_run_set_active(struct ipvs_run *r, bool active)
 	if (r->active == active)
 		return;
 	r->active = active;
+	r->dirty_all = true;
 	log_notice("ipvs: %s", active ? "programming the table (VRRP master)"
 				      : "removing our entries (not VRRP master)");
 	request(r);
@@ -422,7 +650,14 @@ void ipvs_run_stop(struct ipvs_run *r, void (*on_done)(void *arg), void *arg)
 		return;
 	}
 	log_notice("ipvs: stop: removing our entries");
+	r->dirty_all = true;
 	ipvs_pass_request(r->pass);
+}
+
+void ipvs_run_resync(struct ipvs_run *r)
+{
+	if (r->pass)
+		ipvs_pass_resync(r->pass);
 }
 
 /* ---- inputs ---- */
@@ -445,9 +680,11 @@ static void set_rs(struct ipvs_run *r, struct ipvs_run_vs *vs, size_t i, bool up
 	vs->m[i].up = rs->enabled && up;
 	if (vs->m[i].up == was)
 		return;
-	log_notice("ipvs: service %s: real server %s %s%s%s", vs->name,
+	mark_vs(r, vs);
+	log_notice("ipvs: service %s: real server %s %s%s%s%s", vs->name,
 		   hostport(&rs->addr, rs->port, hp, sizeof(hp)), up ? "up" : "down",
-		   rs->check[0] ? " (check " : "", rs->check[0] ? rs->check : "");
+		   rs->check[0] ? " (check " : "", rs->check[0] ? rs->check : "",
+		   rs->check[0] ? ")" : "");
 	request(r);
 }
 
@@ -490,6 +727,10 @@ int ipvs_run_set_node(struct ipvs_run *r, const char *pool, size_t node_index,
 	    n->timeline == st->timeline)
 		return 0;
 	*n = *st;
+	p->dirty = true;
+	for (size_t i = 0; i < r->n_vs; i++)
+		if (strcmp(r->vs[i].conf->pool, pool) == 0)
+			mark_vs(r, &r->vs[i]);
 	request(r);
 	return 0;
 }

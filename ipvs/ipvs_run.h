@@ -2,12 +2,20 @@
  * state checkers give real servers and database nodes) kept equal to the
  * kernel's by reconcile passes on the event loop (ipvs_pass.c).
  *
- * A pass: resolve the genl family (once), dump services, dump the real
- * servers of the services we want or own, ipvs_reconcile(), send the
- * changes with many requests in flight (acks matched by sequence number),
- * then update what we own. Changes during a pass are coalesced into one
- * more pass. Kernel errors are logged naming the service; the rest of the
- * batch is applied.
+ * A pass: ipvs_reconcile() of the desired table against the kernel's, then
+ * the changes sent with many requests in flight (acks matched by sequence
+ * number), then the kept view of the kernel and what we own updated from
+ * the acks (ipvs_view.h). Only the services that changed since the last
+ * pass are reconciled: checker results, pool nodes and reloads mark the
+ * virtual servers they touch (a reload leaves a virtual server whose
+ * definition is unchanged alone). The kernel is dumped (services, then the
+ * real servers of the services we want or own) only when the view is not
+ * known to be right: at start, after a failed request, lost acks or an
+ * aborted pass, every resync_ms (repairs what others changed behind our
+ * back), on ipvs_run_resync(), and before a pass deletes a service (it may
+ * have gained foreign real servers). Changes during a pass are coalesced
+ * into one more pass. Kernel errors are logged naming the service; the
+ * rest of the batch is applied.
  *
  * Ownership: an entry is ours once we added, edited or adopted it; only
  * ours are deleted (reload, inactive, stop). Foreign entries are left
@@ -37,6 +45,7 @@ struct ipvs_run_vs {
 	bool quorum_up;
 	bool fresh;                   /* quorum not evaluated yet */
 	enum ipvs_pool_verdict verdict; /* pool services: last derivation */
+	bool dirty;                   /* its key is in ipvs_run.dirty */
 };
 
 struct ipvs_run_pool {
@@ -45,6 +54,7 @@ struct ipvs_run_pool {
 	struct ipvs_node_state *nodes; /* n = conf->n_nodes */
 	int last_primary;              /* node index, -1 */
 	bool split;                    /* several primaries right now */
+	bool dirty;                    /* a node changed since the last pass */
 };
 
 struct ipvs_counters {
@@ -75,6 +85,28 @@ struct ipvs_run {
 	void *applied_arg;
 	struct ipvs_pass *pass;        /* NULL until there is something to program */
 	struct ipvs_svc_key failed_svc; /* last service the kernel refused: its real servers' errors are implied */
+	/* what the next pass reconciles: everything, or the services in dirty
+	 * (keys: a removed virtual server has no ipvs_run_vs left) */
+	bool dirty_all;
+	struct ipvs_svc_key *dirty;
+	size_t n_dirty, cap_dirty;
+	uint64_t resync_ms;            /* periodic dump: IPVS_RESYNC_MS, or TANDEM_IPVS_RESYNC_MS */
+};
+
+/* Default period of the resync dump. The environment variable
+ * TANDEM_IPVS_RESYNC_MS (milliseconds, >= 100) overrides it for tests. */
+#define IPVS_RESYNC_MS 60000
+
+/* The desired state of what changed, for one pass. */
+struct ipvs_changes {
+	bool all;                   /* svcs/dests are the whole desired table, keys is NULL */
+	struct ipvs_svc_key *keys;  /* else the services to reconcile (sorted, unique),
+				     * removed ones included; svcs/dests: their desired entries */
+	size_t n_keys;
+	struct ipvs_service *svcs;
+	size_t n_svcs;
+	struct ipvs_dest *dests;
+	size_t n_dests;
 };
 
 /* NULL conf = nothing to program (then no socket is opened either).
@@ -90,6 +122,8 @@ int ipvs_run_reload(struct ipvs_run *r, const struct conf_ipvs *conf);
 void ipvs_run_set_active(struct ipvs_run *r, bool active);
 /* Remove what we own (unless on_stop = "keep"), then call on_done. */
 void ipvs_run_stop(struct ipvs_run *r, void (*on_done)(void *arg), void *arg);
+/* Dump the kernel's table and reconcile everything now (tandemctl). */
+void ipvs_run_resync(struct ipvs_run *r);
 
 /* ---- inputs from the checkers (issue 6) ---- */
 /* Real server rs_index (configuration order) of virtual server vs is up or
@@ -106,6 +140,11 @@ int ipvs_run_set_node(struct ipvs_run *r, const char *pool, size_t node_index,
  * malloc'ed, the caller frees them. 0 or -1 (ENOMEM). */
 int ipvs_run_desired(struct ipvs_run *r, struct ipvs_service **svcs, size_t *n_svcs,
 		     struct ipvs_dest **dests, size_t *n_dests);
+/* What changed since the last call (everything if all), and forget it:
+ * the next call reports only later changes. Costs O(changed). 0 or -1
+ * (ENOMEM: the next call reports everything). */
+int ipvs_run_changes(struct ipvs_run *r, bool all, struct ipvs_changes *c);
+void ipvs_changes_free(struct ipvs_changes *c);
 /* "service http (tcp 192.0.2.10:80)" or "service tcp 192.0.2.10:80". */
 const char *ipvs_run_svc_name(const struct ipvs_run *r, const struct ipvs_svc_key *k,
 			      char *buf, size_t len);
@@ -122,5 +161,7 @@ void ipvs_pass_request(struct ipvs_pass *p);
 bool ipvs_pass_busy(const struct ipvs_pass *p);
 /* The IPVS family is known (the kernel has IPVS). */
 bool ipvs_pass_resolved(const struct ipvs_pass *p);
+/* The next pass dumps the kernel and reconciles everything. */
+void ipvs_pass_resync(struct ipvs_pass *p);
 
 #endif

@@ -12,8 +12,12 @@
 #  4. a real server taken down (enabled = false) is removed, with
 #     inhibit_on_failure set to weight 0, and restored; all down: the sorry
 #     server alone, and it answers;
-#  5. an unknown scheduler: a log line naming the service, the rest applied;
-#  6. SIGTERM: exit 0, our entries gone, the hand-made ones (and the service
+#  5. one of our real servers deleted and another edited by hand
+#     (`ipvsadm -d` / `-e`): repaired by the next resync dump (the period
+#     is 3 s here, TANDEM_IPVS_RESYNC_MS); passes between dumps reconcile
+#     against the kept view (log: "kept view");
+#  6. an unknown scheduler: a log line naming the service, the rest applied;
+#  7. SIGTERM: exit 0, our entries gone, the hand-made ones (and the service
 #     that still holds a hand-made real server) left.
 # Exit: 0 pass, 1 fail, 77 skip (no VM here), 99 hard error.
 set -u
@@ -96,7 +100,7 @@ ip -n cl addr add 203.0.113.2/24 dev eth0; ip -n cl link set eth0 up; ip -n cl r
 ipvsadm -A -t 203.0.113.50:8080 -s rr && ipvsadm -a -t 203.0.113.50:8080 -r 198.51.100.77:8080 -m
 conf example
 cp $T/example.conf $T/run.conf
-"$TANDEMD" -n -l debug -f $T/run.conf 2>$LOG & TD=$!
+TANDEM_IPVS_RESYNC_MS=3000 "$TANDEMD" -n -l debug -f $T/run.conf 2>$LOG & TD=$!
 expect_table "example programmed once MASTER, hand-made service kept" <<'X'
 TCP 192.0.2.10:80 wrr
 -> 198.51.100.21:80 Masq 3
@@ -200,7 +204,17 @@ TCP 203.0.113.50:8080 rr
 -> 198.51.100.77:8080 Masq 1
 X
 
-# ---- 5. kernel errors: logged by name, the rest applied
+# ---- 5. changed behind our back: repaired by the resync dump
+cp $T/want $T/restored
+ipvsadm -d -t 192.0.2.10:80 -r 198.51.100.22:80
+ipvsadm -e -t 192.0.2.10:80 -r 198.51.100.21:80 -m -w 9
+expect_table "our entries deleted or edited by hand: repaired by the resync" < $T/restored
+grep -q 'ipvs: 2 changes applied .*; dumped)' $LOG && ok "the repair was a pass after a dump" ||
+    { bad "no 2-change pass after a dump"; grep 'changes applied' $LOG | tail -n 3; }
+grep -q 'changes applied .*; kept view)' $LOG && ok "reload passes used the kept view (no dump)" ||
+    bad "no pass used the kept view"
+
+# ---- 6. kernel errors: logged by name, the rest applied
 conf e -e 's/^virtual_servers: (/virtual_servers: ( { name = "bad"; address = "192.0.2.10"; port = 81; scheduler = "xyz"; real_servers = ( { address = "198.51.100.21"; } ); }, { name = "good"; address = "192.0.2.10"; port = 82; scheduler = "rr"; },/'
 reload_to e
 wait_for 5 grep -q "ipvs: service bad (tcp 192.0.2.10:81): add-service: scheduler 'xyz': No such file or directory" $LOG &&
@@ -210,7 +224,7 @@ table | grep -q '^TCP 192.0.2.10:82 rr' && ! table | grep -q ':81 ' && ok "the r
 [ "$(grep -c 'real server 198.51.100.21:81: add-dest: No such process' $LOG)" = 0 ] && ok "its real server's error folded into the service's" ||
     bad "real server errors logged separately"
 
-# ---- 6. stop: ours removed, hand-made kept
+# ---- 7. stop: ours removed, hand-made kept
 kill -TERM $TD; wait $TD; rc=$?
 [ $rc = 0 ] && ok "tandemd exited 0" || bad "tandemd exit status $rc"
 expect_table "stop removed only our entries" <<'X'
