@@ -74,6 +74,23 @@ bool chk_fsm_step(struct chk_fsm *f, enum chk_result r, uint32_t rise, uint32_t 
  * checkers configured alike do not all fire in the same millisecond. */
 uint32_t chk_jitter(uint32_t interval_ms, uint64_t rnd);
 
+/* Start slots: a run due at t starts at chk_slot_round(t, chk_slot(interval)),
+ * so that the loop starts several checks per wake-up instead of waking once
+ * per check: a wake-up (a context switch) costs more than the rest of an
+ * HTTP check (doc/benchmarks-checkers.md). The slot is the largest power of
+ * two <= interval / 16, between 1 and CHK_SLOT_MAX ms (32 ms at 1 s, 8 ms
+ * at 0.2 s): a start is late by less than 1/16 of the interval, never
+ * early, and the slots of different intervals line up (powers of two). The
+ * schedule stays on the unrounded due times, so the rate does not drift. */
+#define CHK_SLOT_MAX 64
+uint32_t chk_slot(uint32_t interval_ms);
+uint64_t chk_slot_round(uint64_t t_ms, uint32_t slot_ms);
+/* The next run is due an interval after the previous one was due (not
+ * after it started: the start is late by the slot and the loop's wake-up);
+ * a run that ended after that is followed at once, without a burst of
+ * catch-up runs. */
+uint64_t chk_next_due(uint64_t due_ms, uint32_t interval_ms, uint64_t now_ms);
+
 /* ---- the engine ---- */
 
 struct chk_engine;

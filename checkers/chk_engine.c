@@ -1,8 +1,10 @@
 /* chk_engine.c - schedules the checkers on the loop: a jittered first run,
- * then one run per interval (counted from the previous start, so a slow
- * answer does not stretch the period; a run longer than the interval is
- * followed at once by the next). Each run has a timeout timer; results go
- * through chk_fsm_step() and changes are reported to the owner.
+ * then one run per interval (counted from the previous due time, so
+ * neither a slow answer nor a late wake-up stretches the period; a run
+ * longer than the interval is followed at once by the next), started on
+ * coarse slots (chk_slot()) so one wake-up starts several checks. One timer
+ * per checker serves as the next start and as the run's timeout; results
+ * go through chk_fsm_step() and changes are reported to the owner.
  * Reload keeps the running object (state, streaks, even a run in flight) of
  * every checker whose definition is unchanged (conf_checker_equal), as
  * keepalived's checkers `compare`/`migrate` do. */
@@ -123,27 +125,40 @@ int chk_orphan_add(struct chk *c, int pidfd)
 	return 0;
 }
 
-static void chk_start(struct loop *l, struct loop_timer *t, void *arg)
+static void chk_start(struct chk *c)
 {
-	struct chk *c = arg;
-
 	c->running = true;
 	c->started_ms = clock_now_ms();
-	c->due_ms = t->node.when;
-	loop_timer_arm(l, &c->timeout_timer, c->started_ms + c->conf.timeout_ms);
+	/* the timer now stands for the timeout; chk_done() re-keys it to the
+	 * next start (one heap fix instead of a cancel and an insert) */
+	loop_timer_arm(c->e->l, &c->timer, c->started_ms + c->conf.timeout_ms);
 	c->ops->start(c); /* may end the run at once */
 }
 
-static void chk_timeout(struct loop *l, struct loop_timer *t, void *arg)
+static void chk_timeout(struct chk *c)
 {
-	struct chk *c = arg;
 	char why[CHK_REASON_MAX] = "";
 
-	if (!c->running)
-		return;
 	c->ops->timeout(c, why, sizeof(why));
 	chk_done(c, CHK_TIMEOUT, "no answer within %u ms%s%s", c->conf.timeout_ms,
 		 why[0] ? ": " : "", why);
+}
+
+static void chk_tick(struct loop *l, struct loop_timer *t, void *arg)
+{
+	struct chk *c = arg;
+
+	if (c->running)
+		chk_timeout(c);
+	else
+		chk_start(c);
+}
+
+/* Arm the start of the run due at due (see chk_slot()). */
+static void chk_schedule(struct chk *c, uint64_t due)
+{
+	c->due_ms = due;
+	loop_timer_arm(c->e->l, &c->timer, chk_slot_round(due, chk_slot(c->conf.interval_ms)));
 }
 
 static void log_change(const struct chk *c, enum chk_result old)
@@ -188,23 +203,19 @@ static void chk_record(struct chk *c, enum chk_result r, uint64_t now, enum chk_
 void chk_done(struct chk *c, enum chk_result r, const char *fmt, ...)
 {
 	enum chk_role role0 = c->st.role;
-	uint64_t now = clock_now_ms(), next;
+	uint64_t now = clock_now_ms();
 	va_list ap;
 
 	if (!c->running)
 		return;
 	c->running = false;
-	loop_timer_cancel(c->e->l, &c->timeout_timer);
 	va_start(ap, fmt);
 	vsnprintf(c->st.reason, sizeof(c->st.reason), fmt, ap);
 	va_end(ap);
 	/* reason="..." in key=value lines: libpq quotes addresses */
 	for (char *q = c->st.reason; (q = strchr(q, '"'));)
 		*q = '\'';
-	/* from the due time, not the (late) start: the rate must not drift;
-	 * a run more than an interval late starts now, without a burst */
-	next = c->due_ms + c->conf.interval_ms;
-	loop_timer_arm(c->e->l, &c->run_timer, next > now ? next : now);
+	chk_schedule(c, chk_next_due(c->due_ms, c->conf.interval_ms, now));
 	chk_record(c, r, now, role0);
 }
 
@@ -243,8 +254,7 @@ static struct chk *chk_new(struct chk_engine *e, const struct conf_checker *k)
 	}
 	c->st.name = c->conf.name;
 	c->st.type = k->type;
-	loop_timer_init(&c->run_timer, chk_start, c);
-	loop_timer_init(&c->timeout_timer, chk_timeout, c);
+	loop_timer_init(&c->timer, chk_tick, c);
 	return c;
 }
 
@@ -253,8 +263,7 @@ static void chk_arm_first(struct chk *c)
 	uint64_t now = clock_now_ms();
 
 	c->st.since_ms = now;
-	loop_timer_arm(c->e->l, &c->run_timer,
-		       now + chk_jitter(c->conf.interval_ms, engine_rand(c->e)));
+	chk_schedule(c, now + chk_jitter(c->conf.interval_ms, engine_rand(c->e)));
 }
 
 static void chk_free(struct chk *c)
@@ -262,8 +271,7 @@ static void chk_free(struct chk *c)
 	if (c->running)
 		c->ops->cancel(c);
 	c->running = false;
-	loop_timer_cancel(c->e->l, &c->run_timer);
-	loop_timer_cancel(c->e->l, &c->timeout_timer);
+	loop_timer_cancel(c->e->l, &c->timer);
 	conf_checker_free(&c->conf);
 	free(c->priv);
 	free(c);

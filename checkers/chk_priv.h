@@ -37,9 +37,10 @@ struct chk {
 	void *priv;
 	bool running;
 	uint64_t started_ms;
-	uint64_t due_ms;      /* when this run was scheduled: the next is due_ms + interval */
-	struct loop_timer run_timer;      /* next start */
-	struct loop_timer timeout_timer;
+	uint64_t due_ms;      /* this (or the next) run's due time, before slot rounding */
+	/* One timer: the next start while idle, the timeout while running
+	 * (a run ends before the next starts). */
+	struct loop_timer timer;
 	uid_t uid;                        /* script: resolved at (re)load */
 	gid_t gid;
 	bool drop_privs;
@@ -48,6 +49,10 @@ struct chk {
 struct loop *chk_loop(const struct chk *c);
 int chk_watch(struct chk *c, int fd, uint32_t events);
 int chk_rewatch(struct chk *c, int fd, uint32_t events);
+/* Before or after close(fd): closing first lets the kernel drop the epoll
+ * registration with the file (the loop's epoll_ctl then fails, harmlessly,
+ * with EBADF; loop.c keys events by fd and generation, so an event still
+ * queued for the old fd never reaches a new owner of the number). */
 void chk_unwatch(struct chk *c, int fd);
 
 /* A child killed on timeout, handed over with its pidfd (taken): reaped
@@ -64,10 +69,16 @@ void chk_done(struct chk *c, enum chk_result r, const char *fmt, ...);
  * or -1 with errno. */
 int chk_connect_inet(const struct addr *a, uint32_t port);
 int chk_connect_unix(const char *path);
-/* Start a run's TCP connect and watch it for EPOLLOUT; on failure the run
- * is ended with chk_done() (refused = DOWN, else ERROR) and -1 returned. */
-int chk_start_connect(struct chk *c, const struct addr *a, uint32_t port);
+/* Start a run's TCP connect and watch it for events (EPOLLOUT at least);
+ * on failure the run is ended with chk_done() (refused = DOWN, else ERROR)
+ * and -1 returned. */
+int chk_start_connect(struct chk *c, const struct addr *a, uint32_t port, uint32_t events);
 int chk_sock_error(int fd);  /* SO_ERROR: 0 or an errno */
+/* The outcome of a connect from the events epoll reported: -1 still in
+ * progress, 0 connected, else the errno. tcp_poll() reports neither
+ * EPOLLOUT nor EPOLLERR while SYN_SENT, so EPOLLOUT alone means connected
+ * and SO_ERROR is read only on errors (a system call less per check). */
+int chk_connect_done(int fd, uint32_t events);
 /* DOWN for a refused connection (the service said no), ERROR otherwise. */
 enum chk_result chk_connect_result(int err);
 /* Close without TIME_WAIT on our side (RST): thousands of checks a second

@@ -1,5 +1,6 @@
 /* chk_state.c - the checkers' vocabulary (result and role words shared by
- * logs, tandemctl and JSON) and the pure decisions: rise/fall, jitter. */
+ * logs, tandemctl and JSON) and the pure decisions: rise/fall, jitter,
+ * start slots and the schedule. */
 #include "checkers/chk.h"
 
 #include <inttypes.h>
@@ -49,6 +50,29 @@ bool chk_fsm_step(struct chk_fsm *f, enum chk_result r, uint32_t rise, uint32_t 
 uint32_t chk_jitter(uint32_t interval_ms, uint64_t rnd)
 {
 	return interval_ms ? (uint32_t)(rnd % interval_ms) : 0;
+}
+
+uint32_t chk_slot(uint32_t interval_ms)
+{
+	uint32_t slot = 1;
+
+	while (slot < CHK_SLOT_MAX && slot * 2 <= interval_ms / 16)
+		slot *= 2;
+	return slot;
+}
+
+uint64_t chk_slot_round(uint64_t t_ms, uint32_t slot_ms)
+{
+	uint64_t m = slot_ms ? slot_ms : 1;
+
+	return (t_ms + m - 1) / m * m;
+}
+
+uint64_t chk_next_due(uint64_t due_ms, uint32_t interval_ms, uint64_t now_ms)
+{
+	uint64_t next = due_ms + interval_ms;
+
+	return next > now_ms ? next : now_ms;
 }
 
 const char *chk_state_fmt(const struct chk_state *st, char *buf, size_t len)

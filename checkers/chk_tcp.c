@@ -44,7 +44,7 @@ int chk_connect_inet(const struct addr *a, uint32_t port)
 
 /* A UNIX stream connect does not return EINPROGRESS: it succeeds or fails
  * at once (EAGAIN when the listener's backlog is full). */
-int chk_start_connect(struct chk *c, const struct addr *a, uint32_t port)
+int chk_start_connect(struct chk *c, const struct addr *a, uint32_t port, uint32_t events)
 {
 	int fd = chk_connect_inet(a, port), err;
 
@@ -53,7 +53,7 @@ int chk_start_connect(struct chk *c, const struct addr *a, uint32_t port)
 		chk_done(c, chk_connect_result(err), "connect: %s", strerror(err));
 		return -1;
 	}
-	if (chk_watch(c, fd, EPOLLOUT) < 0) {
+	if (chk_watch(c, fd, events) < 0) {
 		err = errno;
 		close(fd);
 		chk_done(c, CHK_ERROR, "epoll: %s", strerror(err));
@@ -95,6 +95,13 @@ int chk_sock_error(int fd)
 	return err;
 }
 
+int chk_connect_done(int fd, uint32_t events)
+{
+	if (events & (EPOLLERR | EPOLLHUP))
+		return chk_sock_error(fd);
+	return events & EPOLLOUT ? 0 : -1;
+}
+
 enum chk_result chk_connect_result(int err)
 {
 	return err == ECONNREFUSED ? CHK_DOWN : CHK_ERROR;
@@ -114,13 +121,14 @@ struct tcp_priv {
 	int fd;
 };
 
+/* We end first: RST, no TIME_WAIT here (chk_close_rst). */
 static void tcp_release(struct chk *c)
 {
 	struct tcp_priv *p = c->priv;
 
 	if (p->fd >= 0) {
-		chk_unwatch(c, p->fd);
 		chk_close_rst(p->fd);
+		chk_unwatch(c, p->fd); /* after close: see chk_unwatch() */
 	}
 	p->fd = -1;
 }
@@ -129,13 +137,15 @@ static void tcp_start(struct chk *c)
 {
 	struct tcp_priv *p = c->priv;
 
-	p->fd = chk_start_connect(c, &c->conf.u.tcp.address, c->conf.u.tcp.port);
+	p->fd = chk_start_connect(c, &c->conf.u.tcp.address, c->conf.u.tcp.port, EPOLLOUT);
 }
 
 static void tcp_io(struct chk *c, int fd, uint32_t events)
 {
-	int err = chk_sock_error(fd);
+	int err = chk_connect_done(fd, events);
 
+	if (err < 0)
+		return;
 	tcp_release(c);
 	if (err)
 		chk_done(c, chk_connect_result(err), "connect: %s", strerror(err));
