@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <net/if.h>
 #include <pwd.h>
 
 #include "checkers/chk.h"
@@ -331,6 +332,19 @@ static int create_new(struct daemon *d, const struct conf *c, struct vrrp_inst *
 	return (int)n;
 }
 
+/* The VMAC rules name each parent device ("dup to ... device eth0"), which
+ * nftables resolves when the rules load: check the parents exist first, so
+ * a missing interface is reported as such, not as an nftables error. */
+static int vmac_parents_exist(const struct conf *c, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < c->n_vrrp; i++)
+		if (c->vrrp[i].use_vmac && if_nametoindex(c->vrrp[i].ifname) == 0) {
+			snprintf(err, errlen, "interface %s not found", c->vrrp[i].ifname);
+			return -1;
+		}
+	return 0;
+}
+
 /* Libraries loaded only when the configuration needs them (daemon/dl.h):
  * a missing one refuses the configuration here, before anything changes.
  * (libnftables is loaded by vrrp_accept_apply() itself.) */
@@ -359,12 +373,18 @@ int daemon_init(struct daemon *d, struct loop *l, struct conf *c,
 	d->rt.on_stopped = on_stopped;
 	d->rt.arg = d;
 	made = calloc(d->conf.n_vrrp + 1, sizeof(*made));
-	/* instances first: a missing interface is reported as such, not as
-	 * an nftables error about the VMAC rule's parent device */
+	/* rules before instances: creating an instance joins 224.0.0.18 or
+	 * ff02::12 on its socket, and the kernel sends the IGMP/MLD report at
+	 * once; the VMAC rule must already be there to send it from the parent */
 	if (!made || load_libs(&d->conf, err, errlen) < 0 ||
-	    create_new(d, &d->conf, made, err, errlen) < 0 ||
-	    vrrp_accept_apply(&d->conf, err, errlen) < 0 ||
+	    vmac_parents_exist(&d->conf, err, errlen) < 0 ||
+	    vrrp_accept_apply(&d->conf, err, errlen) < 0) {
+		free(made);
+		return -1;
+	}
+	if (create_new(d, &d->conf, made, err, errlen) < 0 ||
 	    vrrp_sync_build(&d->rt, &d->conf, err, errlen) < 0) {
+		vrrp_accept_remove();
 		free(made);
 		return -1;
 	}
@@ -434,22 +454,22 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	}
 	if (conf_read(d->conf.path, &nc, err, errlen) < 0)
 		goto refuse;
-	if (load_libs(&nc, err, errlen) < 0) {
+	/* accept_mode and VMAC rules: one atomic transaction, so a failure
+	 * leaves the running rules in place and the reload is refused whole;
+	 * loaded before the new instances exist (see daemon_init) */
+	if (load_libs(&nc, err, errlen) < 0 ||
+	    vmac_parents_exist(&nc, err, errlen) < 0 ||
+	    vrrp_accept_apply(&nc, err, errlen) < 0) {
 		conf_free(&nc);
 		goto refuse;
 	}
 	made = calloc(nc.n_vrrp + 1, sizeof(*made));
 	if (!made || create_new(d, &nc, made, err, errlen) < 0) {
-		free(made);
-		conf_free(&nc);
-		goto refuse;
-	}
-	/* accept_mode rules: one atomic transaction, so a failure leaves the
-	 * running rules in place and the reload is refused whole */
-	if (vrrp_accept_apply(&nc, err, errlen) < 0) {
-		for (size_t i = 0; i < nc.n_vrrp; i++)
-			if (made[i])
-				vrrp_inst_destroy(made[i]);
+		char err2[CONF_ERR_MAX];
+
+		/* back to the running rules */
+		if (vrrp_accept_apply(&d->conf, err2, sizeof(err2)) < 0)
+			log_errx("reload: restoring the running rules: %s", err2);
 		free(made);
 		conf_free(&nc);
 		goto refuse;
