@@ -34,6 +34,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <sys/time.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -230,13 +231,39 @@ static bool table_exists(int fd, uint8_t family, const char *name)
 	       ((const struct nlmsghdr *)buf)->nlmsg_type != NLMSG_ERROR;
 }
 
+/* Could the kernel hold a table at all? Asking nfnetlink about nf_tables
+ * makes the kernel load the module (0.7-0.9 s measured in the test VM) on
+ * every start of a daemon that never uses it: no module loaded and none
+ * built in means no table. Unreadable lists mean "maybe". */
+static bool nf_tables_present(void)
+{
+	struct utsname u;
+	char path[320], line[256];
+	bool builtin = false;
+	FILE *f;
+
+	if (access("/sys/module/nf_tables", F_OK) == 0 || uname(&u) < 0)
+		return true;
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin", u.release);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	while (!builtin && fgets(line, sizeof(line), f))
+		builtin = strstr(line, "/nf_tables.ko") != NULL;
+	fclose(f);
+	return builtin;
+}
+
 /* Did a run that crashed leave any of our tables? */
 static bool leftovers(void)
 {
 	struct timeval tv = { .tv_sec = 1 };
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+	int fd;
 	bool found;
 
+	if (!nf_tables_present())
+		return false;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
 	if (fd < 0)
 		return false;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
